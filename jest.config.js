@@ -1,0 +1,11 @@
+// ESM all the way: the app is an ES module project, so Jest runs with --experimental-vm-modules
+// (see the "jest" script) and ts-jest compiles each file on its own (isolatedModules).
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
+  testTimeout: 30000,
+};

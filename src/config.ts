@@ -1,0 +1,133 @@
+/**
+ * The one reader of `process.env`. Everything the app can be configured with is read, validated and
+ * returned here at once, so a misconfigured deploy fails at start-up with every problem listed, each
+ * with the fix, instead of failing on the first request.
+ */
+import { config as loadDotenv } from 'dotenv';
+
+export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
+
+export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+export interface Config {
+  readonly signingSecret: string;
+  readonly botToken: string | undefined;
+  readonly appToken: string | undefined;
+  readonly port: number;
+  readonly store: StoreConfig;
+  readonly logLevel: LogLevelName;
+}
+
+export const DEFAULT_SQLITE_PATH = './data/cowsay.db';
+const LOG_LEVELS: readonly LogLevelName[] = ['debug', 'info', 'warn', 'error'];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Values that people paste from templates and tutorials instead of the real secret. */
+const PLACEHOLDER_SECRET = /^(x+|changeme|change-me|your[-_ ].*|<.*>|secret|signing[-_]secret|todo|\.\.\.)$/i;
+
+/**
+ * Loads `.env` (if present; real environment variables win) and validates the result.
+ * Pass `env` to validate a given environment without touching `process.env` (tests do).
+ */
+export function loadConfig(env?: Env): Config {
+  let source: Env;
+  if (env === undefined) {
+    loadDotenv({ quiet: true });
+    source = process.env;
+  } else {
+    source = env;
+  }
+  return parseConfig(source);
+}
+
+export function parseConfig(env: Env): Config {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+
+  const signingSecret = read('SLACK_SIGNING_SECRET');
+  if (signingSecret === undefined) {
+    problems.push(
+      'SLACK_SIGNING_SECRET is not set. Find it in your app at https://api.slack.com/apps → Basic Information → ' +
+        'App Credentials → Signing Secret, and put it in the environment or in .env.',
+    );
+  } else if (PLACEHOLDER_SECRET.test(signingSecret)) {
+    problems.push(
+      'SLACK_SIGNING_SECRET holds a placeholder, not a real secret. Copy the Signing Secret from Basic Information → ' +
+        'App Credentials.',
+    );
+  }
+
+  const botToken = read('SLACK_BOT_TOKEN');
+  if (botToken !== undefined && !botToken.startsWith('xoxb-')) {
+    problems.push(
+      'SLACK_BOT_TOKEN must be a bot token starting with "xoxb-" (OAuth & Permissions → Bot User OAuth Token), or unset.',
+    );
+  }
+
+  const appToken = read('SLACK_APP_TOKEN');
+  if (appToken !== undefined && !appToken.startsWith('xapp-')) {
+    problems.push(
+      'SLACK_APP_TOKEN must be an app-level token starting with "xapp-" (Basic Information → App-Level Tokens, scope ' +
+        'connections:write), or unset to serve HTTP.',
+    );
+  }
+
+  let port = 3000;
+  const rawPort = read('PORT');
+  if (rawPort !== undefined) {
+    const parsed = /^\d{1,5}$/.test(rawPort) ? Number(rawPort) : Number.NaN;
+    if (!Number.isInteger(parsed) || parsed > 65535) {
+      problems.push(`PORT must be a whole number from 0 to 65535 (got "${rawPort}").`);
+    } else {
+      port = parsed;
+    }
+  }
+
+  let store: StoreConfig = { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };
+  const databaseUrl = read('DATABASE_URL');
+  if (databaseUrl !== undefined) {
+    const parsed = parseDatabaseUrl(databaseUrl);
+    if (typeof parsed === 'string') problems.push(parsed);
+    else store = parsed;
+  }
+
+  let logLevel: LogLevelName = 'info';
+  const rawLogLevel = read('LOG_LEVEL')?.toLowerCase();
+  if (rawLogLevel !== undefined) {
+    const level = LOG_LEVELS.find((candidate) => candidate === rawLogLevel);
+    if (level === undefined) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${rawLogLevel}").`);
+    else logLevel = level;
+  }
+
+  if (problems.length > 0 || signingSecret === undefined) throw new ConfigError(problems);
+  return Object.freeze({ signingSecret, botToken, appToken, port, store: Object.freeze(store), logLevel });
+}
+
+/** Returns the store to use, or a problem description. Never echoes the URL: it may hold a password. */
+function parseDatabaseUrl(value: string): StoreConfig | string {
+  if (value.startsWith('sqlite:')) {
+    const path = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (path === '') return 'DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:./data/cowsay.db.';
+    return { kind: 'sqlite', path };
+  }
+  if (/^postgres(ql)?:\/\//.test(value)) {
+    try {
+      new URL(value);
+    } catch {
+      return 'DATABASE_URL looks like a PostgreSQL URL but cannot be parsed; expected postgres://user:password@host:5432/database.';
+    }
+    return { kind: 'postgres', url: value };
+  }
+  return 'DATABASE_URL must be unset, sqlite:<path> or postgres://… (the scheme was not recognised).';
+}

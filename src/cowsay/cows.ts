@@ -1,0 +1,105 @@
+/**
+ * The cows npm `cowsay` ships, loaded and checked once. Only names from this catalogue ever reach the
+ * renderer: npm `cowsay` reads any `f` containing a slash as a file path (`/proc/self/environ` prints the
+ * process environment), so a name is looked up here first and the renderer only sees our own copy of it.
+ */
+import { list, say, think } from 'cowsay';
+
+export interface Face {
+  eyes: string;
+  tongue: string;
+}
+
+/** Cows left out of `-r`: blank templates and cows some teams would not want to see at random. */
+const NOT_RANDOM = new Set([
+  'template',
+  'aperture-blank',
+  'bong',
+  'satanic',
+  'mutilated',
+  'surgery',
+  'psychiatrichelp',
+  'psychiatrichelp2',
+]);
+/** Random cows must leave room for text in a Slack message. */
+const RANDOM_MAX_ART_CHARS = 1200;
+const RANDOM_MAX_ART_COLUMNS = 60;
+/** npm cowsay draws `x` in a three-line balloon above the cow; the art starts after it. */
+const PROBE_BALLOON_LINES = 3;
+const BROKEN_MARKERS = /\$the_cow|^EOC$/m;
+
+export interface CowCatalog {
+  /** Canonical names, sorted case-insensitively. */
+  readonly names: readonly string[];
+  /** Cows `-r` picks from. */
+  readonly randomNames: readonly string[];
+  /** The canonical name for a user-supplied one, matched case-insensitively; `undefined` if there is none. */
+  resolve(name: string): string | undefined;
+  /** The cow's art with the face and the balloon's tail (`\` to say, `o` to think) filled in. */
+  art(name: string, face: Face, think: boolean): string;
+}
+
+export async function loadCowCatalog(): Promise<CowCatalog> {
+  const listed = await listCows();
+  const probes = probeAll(listed);
+  const byLowerName = new Map<string, string>();
+  const names: string[] = [];
+  const randomNames: string[] = [];
+  for (const name of listed) {
+    // Names become lookup keys only; anything that could be read as a path is dropped.
+    if (!/^[\w.-]+$/.test(name)) continue;
+    const probe = probes.get(name);
+    if (probe === undefined) continue;
+    names.push(name);
+    byLowerName.set(name.toLowerCase(), name);
+    const columns = probe.split('\n').reduce((max, line) => Math.max(max, line.length), 0);
+    if (!NOT_RANDOM.has(name) && probe.length <= RANDOM_MAX_ART_CHARS && columns <= RANDOM_MAX_ART_COLUMNS) {
+      randomNames.push(name);
+    }
+  }
+  const byName = (a: string, b: string) => a.toLowerCase().localeCompare(b.toLowerCase());
+  names.sort(byName);
+  randomNames.sort(byName);
+
+  return Object.freeze({
+    names: Object.freeze(names),
+    randomNames: Object.freeze(randomNames),
+    resolve: (name: string) => byLowerName.get(name.toLowerCase()),
+    art(name: string, face: Face, think: boolean): string {
+      const canonical = byLowerName.get(name.toLowerCase());
+      if (canonical === undefined) throw new RangeError(`Unknown cow: ${JSON.stringify(name)}`);
+      return renderArt(canonical, face, think) ?? '';
+    },
+  });
+}
+
+function listCows(): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    // npm cowsay's list() both calls back and returns a promise that rejects on error; the callback is the
+    // one we use, so the promise's rejection is handled and dropped.
+    list((error, names) => (error ? reject(error) : resolve(names))).catch(() => {});
+  });
+}
+
+/**
+ * Renders every cow once. npm cowsay prints a cow file it cannot parse to stderr and renders the file
+ * itself; we only want to know which cows those are, so its console output is held back for this loop.
+ */
+function probeAll(names: readonly string[]): Map<string, string | undefined> {
+  const consoleError = console.error;
+  console.error = () => {};
+  try {
+    return new Map(names.map((name) => [name, renderArt(name, { eyes: 'oo', tongue: '  ' }, false)]));
+  } finally {
+    console.error = consoleError;
+  }
+}
+
+/** The art below the balloon, or `undefined` for a cow file npm cowsay cannot parse. */
+function renderArt(name: string, face: Face, thinking: boolean): string | undefined {
+  // `n` (no wrapping) is missing from npm cowsay's typings, hence the variable rather than a literal.
+  const options = { text: 'x', f: name, e: face.eyes, T: face.tongue, n: true };
+  const rendered = thinking ? think(options) : say(options);
+  const art = rendered.split('\n').slice(PROBE_BALLOON_LINES).join('\n');
+  return BROKEN_MARKERS.test(art) ? undefined : art;
+}

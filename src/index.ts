@@ -1,0 +1,63 @@
+/**
+ * Process concerns only: load config, open the store, build the app, start; stop cleanly on SIGTERM.
+ */
+import { createCowsayApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { loadCowCatalog } from './cowsay/cows.js';
+import { createLogger } from './logger.js';
+import { openStore } from './store/index.js';
+
+async function main(): Promise<void> {
+  // 1. Load config.
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+
+  // 2. Build: the store, the cow catalogue, the app.
+  const store = await openStore(config.store, logger);
+  const catalog = await loadCowCatalog();
+  const app = createCowsayApp({ config, store, catalog, logger });
+
+  // 3. Register shutdown: Heroku sends SIGTERM on every deploy and restart, and kills 30 s later.
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} received: finishing in-flight requests, then closing the store.`);
+    await app.stop();
+    await store.close();
+    logger.info('Stopped cleanly.');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  // 4. Start.
+  try {
+    const address = await app.start();
+    logger.info(`Listening on port ${address.port}; Slack requests go to /slack/events.`);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message =
+    code === 'EADDRINUSE'
+      ? 'The port is already in use: stop the other process or set PORT to a free port.'
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  console.error(`cowsay-slack failed to start: ${message}`);
+  process.exit(1);
+});

@@ -1,0 +1,244 @@
+/**
+ * A Bolt `Receiver` for Slack's HTTP requests, on plain `node:http`.
+ *
+ * Why not Bolt's HTTPReceiver: it accepts timestamps from the future, reads up to 4 MB before checking
+ * anything, answers requests no listener handled only after a 3-second timer, and rejects
+ * `application/x-www-form-urlencoded; charset=utf-8`. This one reads at most `maxBodyBytes`, verifies the
+ * signature over the raw bytes before parsing, parses once, and answers the moment the outcome is known.
+ * https://docs.slack.dev/tools/bolt-js/concepts/receiver
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { App, Logger, Receiver, ReceiverEvent } from '@slack/bolt';
+import { send, sendJson } from '../http/respond.js';
+import { ephemeral } from './format.js';
+import { verifySignature } from './signature.js';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+/** A slash command's form body is a few KB at most; anything past this is not from Slack. */
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024;
+
+export interface SlackReceiverOptions {
+  signingSecret: string;
+  logger: Logger;
+  maxBodyBytes?: number;
+  /** Seconds since the epoch; tests move the clock. */
+  now?: () => number;
+}
+
+export interface SlackEventsReceiver extends Receiver {
+  /** Handles one request to {@link SLACK_EVENTS_PATH}; the HTTP server routes it here. */
+  handle(request: IncomingMessage, response: ServerResponse): void;
+}
+
+type Body = Record<string, unknown>;
+
+export function createSlackReceiver(options: SlackReceiverOptions): SlackEventsReceiver {
+  const { signingSecret, logger } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  let app: App | undefined;
+
+  function dispatch(rawBody: Buffer, request: IncomingMessage, response: ServerResponse): void {
+    const check = verifySignature(
+      signingSecret,
+      {
+        timestamp: headerValue(request, 'x-slack-request-timestamp'),
+        signature: headerValue(request, 'x-slack-signature'),
+        rawBody,
+      },
+      now(),
+    );
+    const contentType = mediaType(request.headers['content-type']);
+
+    if (!check.ok) {
+      // Slack's SSL check is sent unsigned and only needs a 200. https://docs.slack.dev/interactivity/implementing-slash-commands#ssl
+      if (contentType === 'application/x-www-form-urlencoded' && isSslCheck(rawBody)) {
+        send(response, 200, '');
+        return;
+      }
+      logger.info(`Refused a request to ${SLACK_EVENTS_PATH}: ${check.reason}`);
+      send(response, 401, 'The request signature could not be verified.');
+      return;
+    }
+
+    const parsed = parseBody(contentType, rawBody);
+    if (typeof parsed === 'string') {
+      send(response, parsed === 'unsupported' ? 415 : 400, `Malformed request body: ${parsed}.`);
+      return;
+    }
+    if (parsed.ssl_check !== undefined) {
+      send(response, 200, '');
+      return;
+    }
+    if (parsed.type === 'url_verification' && typeof parsed.challenge === 'string') {
+      sendJson(response, 200, { challenge: parsed.challenge });
+      return;
+    }
+    void processEvent(parsed, request, response);
+  }
+
+  async function processEvent(body: Body, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (app === undefined) {
+      send(response, 503, 'The app is starting.');
+      return;
+    }
+    let acknowledged = false;
+    const event: ReceiverEvent = {
+      body,
+      retryNum: retryNumber(headerValue(request, 'x-slack-retry-num')),
+      retryReason: headerValue(request, 'x-slack-retry-reason'),
+      ack: async (reply?: unknown) => {
+        if (acknowledged) {
+          logger.warn('A listener acknowledged the same request twice; the second reply was dropped.');
+          return;
+        }
+        acknowledged = true;
+        if (reply === undefined || reply === '') send(response, 200, '');
+        else if (typeof reply === 'string') send(response, 200, reply);
+        else sendJson(response, 200, reply);
+      },
+    };
+    try {
+      await app.processEvent(event);
+    } catch (error) {
+      logger.error(`A listener failed: ${describeError(error)}`);
+      if (!acknowledged) {
+        acknowledged = true;
+        send(response, 500, 'Something went wrong while handling this request.');
+      }
+      return;
+    }
+    // Every listener has run. Nothing acknowledged means nothing handles this request; say so now rather
+    // than leave Slack waiting for its own timeout.
+    if (!acknowledged) {
+      acknowledged = true;
+      if (typeof body.command === 'string') {
+        sendJson(response, 200, ephemeral(`This app does not handle ${inertCommand(body.command)}.`));
+      } else {
+        send(response, 404, 'No handler for this request.');
+      }
+    }
+  }
+
+  return {
+    init(boltApp: App) {
+      app = boltApp;
+    },
+    // The HTTP server is owned by the caller (it also serves the GET routes), so there is nothing to open here.
+    async start() {},
+    async stop() {},
+    handle(request, response) {
+      if (request.method !== 'POST') {
+        response.setHeader('Allow', 'POST');
+        send(response, 405, `${SLACK_EVENTS_PATH} accepts POST only.`);
+        request.resume();
+        return;
+      }
+      readBody(request, maxBodyBytes).then(
+        (rawBody) => {
+          if (rawBody === undefined) {
+            response.setHeader('Connection', 'close');
+            send(response, 413, `Request body larger than ${maxBodyBytes} bytes.`);
+            // Stop reading: whatever else the client sends is discarded with the connection.
+            response.on('finish', () => request.destroy());
+            return;
+          }
+          dispatch(rawBody, request, response);
+        },
+        () => {
+          // The client went away mid-body; there is nobody to answer.
+          request.destroy();
+        },
+      );
+    },
+  };
+}
+
+/** Resolves with the body, or `undefined` as soon as it is known to exceed `limit` (without reading the rest). */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    request.pause();
+    return Promise.resolve(undefined);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        request.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onAborted = () => onError(new Error('request aborted'));
+    const cleanup = () => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+      request.off('aborted', onAborted);
+    };
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+    request.on('aborted', onAborted);
+  });
+}
+
+/** The media type without parameters, lower-cased: `Application/JSON; charset=utf-8` → `application/json`. */
+function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+}
+
+function parseBody(contentType: string, rawBody: Buffer): Body | string {
+  const text = rawBody.toString('utf8');
+  if (contentType === 'application/x-www-form-urlencoded') {
+    const form: Body = Object.fromEntries(new URLSearchParams(text));
+    // Interactivity payloads arrive as a form with one JSON field. https://docs.slack.dev/interactivity/handling-user-interaction
+    if (typeof form.payload === 'string') return parseJsonObject(form.payload) ?? 'the payload field is not a JSON object';
+    return form;
+  }
+  if (contentType === 'application/json') return parseJsonObject(text) ?? 'not a JSON object';
+  return 'unsupported';
+}
+
+function parseJsonObject(text: string): Body | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Body) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isSslCheck(rawBody: Buffer): boolean {
+  return new URLSearchParams(rawBody.toString('utf8')).get('ssl_check') === '1';
+}
+
+function headerValue(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function retryNumber(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d{1,3}$/.test(value) ? Number(value) : undefined;
+}
+
+function inertCommand(command: string): string {
+  return command.replace(/[^\w/-]/g, '').slice(0, 40) || 'that command';
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
