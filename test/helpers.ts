@@ -1,0 +1,220 @@
+/**
+ * Shared test helpers: a request signer that signs exactly as Slack does, an app starter on port 0,
+ * and an in-memory fake store (used where the store is not what a test is about).
+ */
+import { createHmac } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '@slack/bolt';
+import { type CowsayApp, createCowsayApp } from '../src/app.js';
+import { type Config, parseConfig } from '../src/config.js';
+import { type CowCatalog, loadCowCatalog } from '../src/cowsay/cows.js';
+import type { Board, DeleteOutcome, MessageStore, StoredMessage } from '../src/store/message-store.js';
+
+export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** The `v0=` signature Slack would send for this body, computed independently of the app's code. */
+export function slackSignature(secret: string, timestamp: string | number, body: string | Buffer): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:`).update(body).digest('hex')}`;
+}
+
+export interface SlashCommandFields {
+  command: string;
+  text?: string;
+  team_id?: string;
+  enterprise_id?: string;
+  channel_id?: string;
+  user_id?: string;
+  [field: string]: string | undefined;
+}
+
+/** A slash-command form body with the fields Slack sends. https://docs.slack.dev/interactivity/implementing-slash-commands */
+export function slashCommandBody(fields: SlashCommandFields): string {
+  const form = new URLSearchParams({
+    token: 'deprecated-verification-token',
+    team_id: 'T0001',
+    team_domain: 'example',
+    channel_id: 'C0001',
+    channel_name: 'general',
+    user_id: 'U0001',
+    user_name: 'alice',
+    text: '',
+    api_app_id: 'A0001',
+    is_enterprise_install: 'false',
+    response_url: 'https://hooks.slack.com/commands/T0001/1/abc',
+    trigger_id: '1.2.abc',
+  });
+  for (const [name, value] of Object.entries(fields)) if (value !== undefined) form.set(name, value);
+  return form.toString();
+}
+
+export interface SendOptions {
+  secret?: string;
+  timestamp?: string | number;
+  signature?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The body parsed as JSON, or `undefined` if it is not JSON. */
+  json: unknown;
+}
+
+/** POSTs a body to /slack/events, signed like Slack signs it unless the options say otherwise. */
+export async function postToSlack(baseUrl: string, body: string | Buffer, options: SendOptions = {}): Promise<TestResponse> {
+  const timestamp = String(options.timestamp ?? nowSeconds());
+  const signature = options.signature ?? slackSignature(options.secret ?? TEST_SIGNING_SECRET, timestamp, body);
+  const response = await fetch(`${baseUrl}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': options.contentType ?? 'application/x-www-form-urlencoded',
+      'X-Slack-Request-Timestamp': timestamp,
+      'X-Slack-Signature': signature,
+      ...options.headers,
+    },
+    body,
+  });
+  return readResponse(response);
+}
+
+export async function readResponse(response: Response): Promise<TestResponse> {
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+/** A slash command as Slack would send it; resolves with the reply. */
+export function sendSlashCommand(baseUrl: string, fields: SlashCommandFields, options?: SendOptions): Promise<TestResponse> {
+  return postToSlack(baseUrl, slashCommandBody(fields), options);
+}
+
+export interface SlackReply {
+  response_type?: string;
+  text?: string;
+  blocks?: Array<{ type: string; text?: { type: string; text: string } }>;
+}
+
+export function asReply(response: TestResponse): SlackReply {
+  if (typeof response.json !== 'object' || response.json === null) {
+    throw new Error(`Expected a JSON reply, got ${response.status}: ${response.text}`);
+  }
+  return response.json as SlackReply;
+}
+
+/** The cow inside a reply's code block, with the mrkdwn escaping and fence undone. */
+export function cowFromReply(reply: SlackReply): string {
+  const block = reply.blocks?.[0]?.text?.text ?? '';
+  const match = /^```\n([\s\S]*)\n```$/.exec(block);
+  if (match === null) throw new Error(`Not a code block: ${block}`);
+  return (match[1] ?? '').replace(/\u200b/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+let catalogPromise: Promise<CowCatalog> | undefined;
+export function testCatalog(): Promise<CowCatalog> {
+  catalogPromise ??= loadCowCatalog();
+  return catalogPromise;
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return parseConfig({ SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, PORT: '0', ...overrides });
+}
+
+/** A logger that keeps every line, so tests can assert on (or search) what was logged. */
+export interface CapturingLogger extends Logger {
+  readonly lines: string[];
+}
+
+export function createCapturingLogger(): CapturingLogger {
+  const lines: string[] = [];
+  let level = 'info';
+  let name = 'test';
+  const record =
+    (kind: string) =>
+    (...message: unknown[]) => {
+      lines.push(`[${kind}] ${message.map((part) => (part instanceof Error ? part.stack : String(part))).join(' ')}`);
+    };
+  return {
+    lines,
+    debug: record('debug'),
+    info: record('info'),
+    warn: record('warn'),
+    error: record('error'),
+    setLevel: (next) => {
+      level = next;
+    },
+    getLevel: () => level as ReturnType<Logger['getLevel']>,
+    setName: (next) => {
+      name = next;
+      void name;
+    },
+  };
+}
+
+/** An in-memory store for tests whose subject is not the store. */
+export function createFakeStore(): MessageStore & { failing: boolean } {
+  const messages: Array<StoredMessage & { key: string }> = [];
+  let nextId = 1;
+  const keyOf = (board: Board) => `${board.enterpriseId}/${board.teamId}/${board.channelId}`;
+  const store = {
+    failing: false,
+    async post(board: Board, userId: string, text: string) {
+      if (store.failing) throw new Error('fake store is down');
+      const message = { id: nextId++, userId, text, createdAt: new Date(), key: keyOf(board) };
+      messages.push(message);
+      return message;
+    },
+    async latest(board: Board, limit: number) {
+      if (store.failing) throw new Error('fake store is down');
+      return messages.filter((message) => message.key === keyOf(board)).slice(-limit);
+    },
+    async delete(board: Board, id: number, userId: string): Promise<DeleteOutcome> {
+      if (store.failing) throw new Error('fake store is down');
+      const index = messages.findIndex((message) => message.id === id && message.key === keyOf(board));
+      if (index < 0) return 'not-found';
+      if (messages[index]?.userId !== userId) return 'not-owner';
+      messages.splice(index, 1);
+      return 'deleted';
+    },
+    async ping() {
+      if (store.failing) throw new Error('fake store is down');
+    },
+    async close() {},
+  };
+  return store;
+}
+
+export interface RunningApp {
+  app: CowsayApp;
+  baseUrl: string;
+  logger: CapturingLogger;
+  store: MessageStore;
+  stop(): Promise<void>;
+}
+
+/** Builds the real app (real receiver, real Bolt, real HTTP server) on a free port. */
+export async function startTestApp(
+  options: { store?: MessageStore; config?: Config; logger?: CapturingLogger } = {},
+): Promise<RunningApp> {
+  const logger = options.logger ?? createCapturingLogger();
+  const store = options.store ?? createFakeStore();
+  const app = createCowsayApp({
+    config: options.config ?? testConfig(),
+    store,
+    catalog: await testCatalog(),
+    logger,
+  });
+  const address: AddressInfo = await app.start(0);
+  return { app, baseUrl: `http://127.0.0.1:${address.port}`, logger, store, stop: () => app.stop() };
+}
