@@ -1,4 +1,4 @@
-import { ConsoleLogger, LogLevel, type Logger } from '@slack/logger';
+import { ConsoleLogger, type Logger, LogLevel } from '@slack/logger';
 import type { LogLevelName } from './config.js';
 
 const LEVELS: Record<LogLevelName, LogLevel> = {

@@ -3,8 +3,11 @@
  * and an in-memory fake store (used where the store is not what a test is about).
  */
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@slack/bolt';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import { type CowsayApp, createCowsayApp } from '../src/app.js';
 import { type Config, parseConfig } from '../src/config.js';
 import { type CowCatalog, loadCowCatalog } from '../src/cowsay/cows.js';
@@ -68,7 +71,11 @@ export interface TestResponse {
 }
 
 /** POSTs a body to /slack/events, signed like Slack signs it unless the options say otherwise. */
-export async function postToSlack(baseUrl: string, body: string | Buffer, options: SendOptions = {}): Promise<TestResponse> {
+export async function postToSlack(
+  baseUrl: string,
+  body: string | Buffer,
+  options: SendOptions = {},
+): Promise<TestResponse> {
   const timestamp = String(options.timestamp ?? nowSeconds());
   const signature = options.signature ?? slackSignature(options.secret ?? TEST_SIGNING_SECRET, timestamp, body);
   const response = await fetch(`${baseUrl}/slack/events`, {
@@ -96,7 +103,11 @@ export async function readResponse(response: Response): Promise<TestResponse> {
 }
 
 /** A slash command as Slack would send it; resolves with the reply. */
-export function sendSlashCommand(baseUrl: string, fields: SlashCommandFields, options?: SendOptions): Promise<TestResponse> {
+export function sendSlashCommand(
+  baseUrl: string,
+  fields: SlashCommandFields,
+  options?: SendOptions,
+): Promise<TestResponse> {
   return postToSlack(baseUrl, slashCommandBody(fields), options);
 }
 
@@ -118,7 +129,11 @@ export function cowFromReply(reply: SlackReply): string {
   const block = reply.blocks?.[0]?.text?.text ?? '';
   const match = /^```\n([\s\S]*)\n```$/.exec(block);
   if (match === null) throw new Error(`Not a code block: ${block}`);
-  return (match[1] ?? '').replace(/\u200b/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return (match[1] ?? '')
+    .replace(/\u200b/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 let catalogPromise: Promise<CowCatalog> | undefined;
@@ -217,4 +232,23 @@ export async function startTestApp(
   });
   const address: AddressInfo = await app.start(0);
   return { app, baseUrl: `http://127.0.0.1:${address.port}`, logger, store, stop: () => app.stop() };
+}
+
+let manifestValidator: ValidateFunction | undefined;
+
+/**
+ * Validates a parsed manifest against Slack's app-manifest schema (kept in the shared folder beside the
+ * project) and returns the errors, empty when valid. `strict: false` because the schema uses keywords
+ * ("regex", "_note") that are not JSON Schema.
+ */
+export function manifestSchemaErrors(manifest: unknown): unknown[] {
+  if (manifestValidator === undefined) {
+    const schema = JSON.parse(
+      readFileSync(new URL('../../shared/slack/manifest.schema.1.0.0.json', import.meta.url), 'utf8'),
+    ) as object;
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    manifestValidator = ajv.compile(schema);
+  }
+  return manifestValidator(manifest) ? [] : [...(manifestValidator.errors ?? [])];
 }

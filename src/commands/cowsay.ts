@@ -7,7 +7,7 @@ import type { CowCatalog } from '../cowsay/cows.js';
 import { MAX_COLUMNS, MAX_TEXT_CHARS, MIN_COLUMNS } from '../cowsay/limits.js';
 import { parseCowsayCommand } from '../cowsay/options.js';
 import { renderCow } from '../cowsay/render.js';
-import { type SlashCommandReply, decodeEntities, ephemeral, inChannelCodeBlock, inertText } from '../slack/format.js';
+import { decodeEntities, ephemeral, inChannelCodeBlock, inertText, type SlashCommandReply } from '../slack/format.js';
 
 export const COWSAY_USAGE = [
   '*Usage:* `/cowsay [options] <text>` — the cow says your text in the channel.',

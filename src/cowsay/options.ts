@@ -67,7 +67,10 @@ export function checkCowName(name: string, catalog: CowCatalog): Checked<string>
 
 export function checkFacePart(value: string, what: 'eyes' | 'tongue'): Checked<string> {
   if (value === '' || graphemeCount(value) > MAX_FACE_CHARS || /[\p{Cc}\p{White_Space}]/u.test(value)) {
-    return { ok: false, message: `The ${what} must be 1 or ${MAX_FACE_CHARS} visible characters (got ${quote(value)}).` };
+    return {
+      ok: false,
+      message: `The ${what} must be 1 or ${MAX_FACE_CHARS} visible characters (got ${quote(value)}).`,
+    };
   }
   return { ok: true, value };
 }
@@ -160,8 +163,10 @@ export function parseCowsayCommand(input: string, catalog: CowCatalog): CowsayCo
     }
   }
 
-  if (random && cow !== undefined) return { kind: 'error', message: 'Choose a cow with -f or a random one with -r, not both.' };
-  if (text.trim() === '') return { kind: 'help', note: 'Say something after the options, e.g. `/cowsay -f dragon hello`.' };
+  if (random && cow !== undefined)
+    return { kind: 'error', message: 'Choose a cow with -f or a random one with -r, not both.' };
+  if (text.trim() === '')
+    return { kind: 'help', note: 'Say something after the options, e.g. `/cowsay -f dragon hello`.' };
   return {
     kind: 'say',
     text,
@@ -181,10 +186,10 @@ const USAGE_LINE = 'See `/cowsay help`.';
 
 function unknownOption(option: string, suggestion?: string): string {
   const hint =
-    suggestion !== undefined && distance(option.toLowerCase(), suggestion) <= 2 ? ` Did you mean \`${suggestion}\`?` : '';
-  return (
-    `Unknown option ${quote(option)}.${hint} To say text that starts with "-", put \`--\` before it. ${USAGE_LINE}`
-  );
+    suggestion !== undefined && distance(option.toLowerCase(), suggestion) <= 2
+      ? ` Did you mean \`${suggestion}\`?`
+      : '';
+  return `Unknown option ${quote(option)}.${hint} To say text that starts with "-", put \`--\` before it. ${USAGE_LINE}`;
 }
 
 /** Shows user input in a message, bounded and on one line. */

@@ -10,7 +10,8 @@ import { layoutText } from './wrap.js';
 
 export type RenderResult = { ok: true; cow: string; cowName: string } | { ok: false; message: string };
 
-/** Control characters and bidirectional overrides: invisible, and able to scramble the art. */
+/** Control characters (but tab and line breaks) and bidirectional overrides: invisible, and able to scramble the art. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** What each mode does to the face, applied in the classic cowsay's order (later modes win). */

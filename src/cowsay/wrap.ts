@@ -8,7 +8,7 @@
  * - lines are measured in display columns, not characters, so wide characters never overflow;
  * - a grapheme cluster (an emoji with modifiers, a flag, a letter with accents) is never split.
  */
-import { type Grapheme, displayWidth, graphemes } from './text.js';
+import { displayWidth, type Grapheme, graphemes } from './text.js';
 
 const TAB_STOP = 8;
 const LINE_BREAK = /\r\n?|[\u2028\u2029]/g;

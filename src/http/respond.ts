@@ -2,7 +2,10 @@ import type { ServerResponse } from 'node:http';
 
 export function send(response: ServerResponse, status: number, text: string): void {
   if (response.headersSent) return;
-  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  response.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
   response.end(text);
 }
 

@@ -2,8 +2,8 @@
  * GET routes served beside Slack's endpoint.
  */
 import type { MessageStore } from '../store/message-store.js';
-import type { RouteHandler } from './server.js';
 import { sendJson } from './respond.js';
+import type { RouteHandler } from './server.js';
 
 export interface RouteDependencies {
   store: MessageStore;
@@ -17,7 +17,10 @@ export function createRoutes({ store }: RouteDependencies): RouteHandler {
         await store.ping();
         sendJson(response, 200, { status: 'ok' });
       } catch (error) {
-        sendJson(response, 503, { status: 'unavailable', reason: error instanceof Error ? error.message : 'store failed' });
+        sendJson(response, 503, {
+          status: 'unavailable',
+          reason: error instanceof Error ? error.message : 'store failed',
+        });
       }
       return true;
     }

@@ -206,7 +206,8 @@ function parseBody(contentType: string, rawBody: Buffer): Body | string {
   if (contentType === 'application/x-www-form-urlencoded') {
     const form: Body = Object.fromEntries(new URLSearchParams(text));
     // Interactivity payloads arrive as a form with one JSON field. https://docs.slack.dev/interactivity/handling-user-interaction
-    if (typeof form.payload === 'string') return parseJsonObject(form.payload) ?? 'the payload field is not a JSON object';
+    if (typeof form.payload === 'string')
+      return parseJsonObject(form.payload) ?? 'the payload field is not a JSON object';
     return form;
   }
   if (contentType === 'application/json') return parseJsonObject(text) ?? 'not a JSON object';

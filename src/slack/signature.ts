@@ -38,7 +38,8 @@ export function verifySignature(
   const { timestamp, signature, rawBody } = request;
   if (timestamp === undefined || signature === undefined) return { ok: false, reason: 'missing-headers' };
   if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'bad-timestamp' };
-  if (Math.abs(nowSeconds - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) return { ok: false, reason: 'stale-timestamp' };
+  if (Math.abs(nowSeconds - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS)
+    return { ok: false, reason: 'stale-timestamp' };
 
   const match = SIGNATURE_PATTERN.exec(signature);
   if (match === null) return { ok: false, reason: 'bad-signature' };
