@@ -9,10 +9,12 @@
  * The programs default to $COWSAY / $COWTHINK, then /usr/games/cowsay and the `cowthink` beside it (cowthink
  * is cowsay under another name: it draws a thought balloon because its $0 contains "think").
  *
- * Only single-paragraph text is generated: the original reflows line breaks into one paragraph, we keep
- * them (PRODUCT.md, /cowsay). Wide characters only appear in text that fits on one line, where wrapping by
- * characters (the original) and by display columns (us) agree. The inputs come from a seeded generator, so
- * running this again against the same cowsay writes the same file.
+ * Filled text is single-paragraph only: the original reflows line breaks into one paragraph, we keep them
+ * (PRODUCT.md, /cowsay). Wide characters only appear in text that fits on one line, where wrapping by
+ * characters (the original) and by display columns (us) agree. With -n the original keeps the lines as we do,
+ * so a few -n cases have several; none ends in blank lines (we drop those) or puts a tab after a wide
+ * character (the original finds the tab stop by characters, we by columns). The inputs come from a seeded
+ * generator, so running this again against the same cowsay writes the same file.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -49,6 +51,7 @@ function classic(text, args) {
   if (args.modes !== undefined) argv.push(`-${args.modes}`);
   if (args.e !== undefined) argv.push('-e', args.e);
   if (args.T !== undefined) argv.push('-T', args.T);
+  if (args.n) argv.push('-n');
   const result = run(args.think ? COWTHINK : COWSAY, argv, text);
   if (result.status !== 0 || result.stderr !== '') {
     throw new Error(`cowsay ${argv.join(' ')} <<< ${JSON.stringify(text)} failed: ${result.stderr}`);
@@ -201,8 +204,7 @@ function randomWord(columns) {
   if (roll < 0.95) return letters(int(10, Math.max(10, columns - 2)));
   return letters(int(columns - 1, columns * 2 + 3));
 }
-const randomWords = (count, columns, word = randomWord) =>
-  Array.from({ length: count }, () => word(columns)).join(' ');
+const randomWords = (count, columns, word = randomWord) => Array.from({ length: count }, () => word(columns)).join(' ');
 
 // ---- Cases ----------------------------------------------------------------------------------------------
 
@@ -227,7 +229,13 @@ function addAll(identical) {
   for (const count of [1, 5, 20, 60]) add(`random words, default W, ${count} words`, randomWords(count, 40));
 
   for (let W = MIN_W; W <= MAX_W; W++) {
-    for (const delta of [-1, 0, 1]) add(`one word of W${delta || ''} letters, W=${W}`, letters(W + delta), { W });
+    for (const [delta, label] of [
+      [-1, 'W-1'],
+      [0, 'W'],
+      [1, 'W+1'],
+    ]) {
+      add(`one word of ${label} letters, W=${W}`, letters(W + delta), { W });
+    }
   }
   for (const W of [10, 11, 12, 13, 20, 33, 39, 40, 41, 64, 78, 79, 80]) {
     add(`W-1 word between short ones, W=${W}`, `ab ${letters(W - 1)} cd`, { W });
@@ -261,14 +269,22 @@ function addAll(identical) {
     add(`leading space then words, W=${W}`, ` ${randomWords(20, W)}`, { W });
     add(`trailing spaces after words, W=${W}`, `${randomWords(15, W)}   `, { W });
     add(`line ending exactly before trailing space, W=${W}`, `${letters(W - 1)} `, { W });
-    add(`spaces and tabs everywhere, W=${W}`, randomWords(25, W).replace(/ /g, () => pick([' ', '  ', '\t', ' \t '])), {
-      W,
-    });
+    add(
+      `spaces and tabs everywhere, W=${W}`,
+      randomWords(25, W).replace(/ /g, () => pick([' ', '  ', '\t', ' \t '])),
+      {
+        W,
+      },
+    );
   }
 
   for (let index = 0; index < 12; index++) {
     const W = int(MIN_W, MAX_W);
-    add(`punctuation and mrkdwn #${index + 1}, W=${W}`, randomWords(int(5, 30), W, () => pick(PUNCTUATION)), { W });
+    add(
+      `punctuation and mrkdwn #${index + 1}, W=${W}`,
+      randomWords(int(5, 30), W, () => pick(PUNCTUATION)),
+      { W },
+    );
   }
   add('all the mrkdwn characters, default W', PUNCTUATION.join(' '));
 
@@ -343,6 +359,22 @@ function addAll(identical) {
     for (const key of Object.keys(args)) if (args[key] === undefined || args[key] === false) delete args[key];
     add(`everything at once #${index + 1}`, randomWords(int(1, 25), args.W), args);
   }
+
+  const unwrapped = [
+    ['tabs to 8-column stops', 'a\tb\n\tc\nabcdefgh\ti\nabcdefg\tj\n1234567\t\tk'],
+    ['lines and space runs kept', 'line one\n  indented   spaces\nthird'],
+    ['blank lines inside', 'x\n\nmiddle blank\n   \ny'],
+    ['a leading blank line', '\nleading blank'],
+    ['one long line, past any -W', randomWords(30, 80)],
+    ['accents and combining marks with tabs', 'café\tcafe\u0301\tx\nÅngström\tend'],
+    ['wide text without tabs', '日本語\n😀 🐄\nabc'],
+  ];
+  for (const [name, text] of unwrapped) {
+    add(`-n, ${name}`, text, { n: true });
+    add(`-n, ${name}, think`, text, { n: true, think: true });
+  }
+  add('-n with -W, which it overrides', 'a b c d e f g h i j k l m n o p', { n: true, W: 10 });
+  add('-n with a cow and modes', 'col1\tcol2\nvalue\tvalue', { n: true, f: pick(identical), modes: 'g' });
 }
 
 // ---- Write ----------------------------------------------------------------------------------------------
@@ -355,7 +387,7 @@ addAll(identical);
 const fixture = {
   about:
     'Written by scripts/generate-cowsay-fixtures.mjs; do not edit. Output of the classic cowsay for ' +
-    'text on stdin with LC_ALL=C.UTF-8; args map to its flags (think: cowthink, modes: -bdgpstwy).',
+    'text on stdin with LC_ALL=C.UTF-8; args map to its flags (think: cowthink, modes: -bdgpstwy, n: -n).',
   classic: version,
   identicalCows: identical,
   sharedButDifferentCows: shared.filter((name) => !identical.includes(name)),

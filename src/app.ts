@@ -4,13 +4,14 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type Logger } from '@slack/bolt';
+import { App, type Logger, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { registerChatCommand } from './commands/chat.js';
 import { registerCowsayCommand } from './commands/cowsay.js';
 import type { Config } from './config.js';
 import type { CowCatalog } from './cowsay/cows.js';
 import { createRoutes } from './http/routes.js';
 import { createHttpServer } from './http/server.js';
-import { createSlackReceiver } from './slack/receiver.js';
+import { createSlackReceiver, type SlackEventsReceiver } from './slack/receiver.js';
 import type { MessageStore } from './store/message-store.js';
 
 export interface AppDependencies {
@@ -18,24 +19,87 @@ export interface AppDependencies {
   store: MessageStore;
   catalog: CowCatalog;
   logger: Logger;
+  /**
+   * Where Socket Mode asks Slack for its WebSocket URL (Slack's Web API by default). Tests point it at a
+   * local stand-in, since Slack itself is not reachable from them.
+   */
+  slackApiUrl?: string;
+}
+
+/**
+ * How Slack's requests reach the app. With an app-level token the app opens a WebSocket to Slack (Socket
+ * Mode: no public URL needed, handy for development); otherwise Slack POSTs to `/slack/events`. Either way
+ * the HTTP server serves the GET routes on PORT.
+ */
+export type SlackConnection = { mode: 'http'; signingSecret: string } | { mode: 'socket'; appToken: string };
+
+export function planSlackConnection(config: Pick<Config, 'signingSecret' | 'appToken'>): SlackConnection {
+  return config.appToken === undefined
+    ? { mode: 'http', signingSecret: config.signingSecret }
+    : { mode: 'socket', appToken: config.appToken };
 }
 
 export interface CowsayApp {
   readonly bolt: App;
+  readonly connection: SlackConnection['mode'];
   readonly server: Server;
-  /** Listens on `port` (default: the configured one) and resolves with the bound address. */
+  /**
+   * Listens on `port` (default: the configured one) and, in Socket Mode, connects to Slack; resolves with the
+   * bound address once both are done.
+   */
   start(port?: number): Promise<AddressInfo>;
-  /** Stops accepting connections and resolves once in-flight requests are answered. Leaves the store open. */
+  /**
+   * Disconnects from Slack (Socket Mode), stops accepting connections and resolves once in-flight requests
+   * are answered. Leaves the store open.
+   */
   stop(): Promise<void>;
 }
 
 /** How long a graceful stop waits for in-flight requests before closing their connections. */
 const STOP_GRACE_MS = 10_000;
+/** How long a stop waits for Slack to complete the WebSocket's close handshake. */
+const SOCKET_CLOSE_WAIT_MS = 5_000;
 
-export function createCowsayApp({ config, store, catalog, logger }: AppDependencies): CowsayApp {
-  const receiver = createSlackReceiver({ signingSecret: config.signingSecret, logger });
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
+}
+
+function createReceiver(
+  connection: SlackConnection,
+  logger: Logger,
+  slackApiUrl: string | undefined,
+): { receiver: Receiver; httpReceiver?: SlackEventsReceiver; socketReceiver?: SocketModeReceiver } {
+  if (connection.mode === 'http') {
+    const httpReceiver = createSlackReceiver({ signingSecret: connection.signingSecret, logger });
+    return { receiver: httpReceiver, httpReceiver };
+  }
+  const receiver = new SocketModeReceiver({
+    appToken: connection.appToken,
+    logger,
+    installerOptions: { clientOptions: slackApiUrl === undefined ? {} : { slackApiUrl } },
+  });
+  return { receiver, socketReceiver: receiver };
+}
+
+export function createCowsayApp({ config, store, catalog, logger, slackApiUrl }: AppDependencies): CowsayApp {
+  const connection = planSlackConnection(config);
+  const { receiver, httpReceiver, socketReceiver } = createReceiver(connection, logger, slackApiUrl);
   const bolt = new App({
     receiver,
+    socketMode: connection.mode === 'socket',
     logger,
     // Slash commands answer through the HTTP response, so no Slack API call is needed to serve one; an
     // `authorize` that returns the configured token (if any) keeps Bolt from calling auth.test per request.
@@ -45,23 +109,53 @@ export function createCowsayApp({ config, store, catalog, logger }: AppDependenc
     convoStore: false,
   });
   registerCowsayCommand(bolt, catalog);
+  registerChatCommand(bolt, store, { logger });
 
-  const server = createHttpServer({ slack: receiver, routes: createRoutes({ store }), logger });
+  const routes = createRoutes({ store, catalog, logger, socketMode: connection.mode === 'socket' });
+  // In Socket Mode no receiver is given to the server, so POST /slack/events is a plain 404.
+  const server = createHttpServer({ slack: httpReceiver, routes, logger });
+  let socketStarted = false;
+
+  const listen = (port: number) =>
+    new Promise<AddressInfo>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, () => {
+        server.off('error', reject);
+        resolve(server.address() as AddressInfo);
+      });
+    });
 
   return {
     bolt,
     server,
-    start(port = config.port) {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, () => {
-          server.off('error', reject);
-          resolve(server.address() as AddressInfo);
-        });
-      });
+    connection: connection.mode,
+    async start(port = config.port) {
+      const address = await listen(port);
+      if (socketReceiver !== undefined) {
+        try {
+          // Resolves once Slack has said hello over the socket; rejects on a refused token.
+          await bolt.start();
+          socketStarted = true;
+        } catch (error) {
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new Error(
+            `could not connect to Slack in Socket Mode (${reason}). Check SLACK_APP_TOKEN (Basic Information → ` +
+              'App-Level Tokens, scope connections:write) and that Socket Mode is enabled for the app, or unset ' +
+              'SLACK_APP_TOKEN to receive HTTP requests instead.',
+          );
+        }
+      }
+      return address;
     },
-    stop() {
-      return new Promise((resolve) => {
+    async stop() {
+      if (socketReceiver !== undefined && socketStarted) {
+        socketStarted = false;
+        // Stop taking commands from Slack first, then let the HTTP requests in flight finish. Bolt's own
+        // stop() does not wait for the socket to close, so the client is disconnected here, bounded in time.
+        await withTimeout(socketReceiver.client.disconnect(), SOCKET_CLOSE_WAIT_MS);
+      }
+      await new Promise<void>((resolve) => {
         if (!server.listening) {
           resolve();
           return;

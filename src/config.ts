@@ -131,3 +131,24 @@ function parseDatabaseUrl(value: string): StoreConfig | string {
   }
   return 'DATABASE_URL must be unset, sqlite:<path> or postgres://… (the scheme was not recognised).';
 }
+
+/** What the local tools (`npm run slash`) need to talk to the app running beside them. */
+export interface LocalToolSettings {
+  /** The app's signing secret, to sign requests the way Slack does; `undefined` if none is configured. */
+  readonly signingSecret: string | undefined;
+  /** The port the app listens on (PORT, default 3000); an invalid PORT, or 0 (any port), gives the default. */
+  readonly port: number;
+}
+
+/**
+ * Reads the signing secret and port from the environment and `.env`, as the app itself would, without
+ * validating the rest: a tool should work whatever else is misconfigured. Pass `env` to skip `.env` (tests do).
+ */
+export function loadLocalToolSettings(env?: Env): LocalToolSettings {
+  if (env === undefined) loadDotenv({ quiet: true });
+  const source = env ?? process.env;
+  const signingSecret = source.SLACK_SIGNING_SECRET?.trim() || undefined;
+  const rawPort = source.PORT?.trim() ?? '';
+  const port = /^\d{1,5}$/.test(rawPort) && Number(rawPort) >= 1 && Number(rawPort) <= 65535 ? Number(rawPort) : 3000;
+  return { signingSecret, port };
+}

@@ -43,7 +43,11 @@ async function main(): Promise<void> {
   // 4. Start.
   try {
     const address = await app.start();
-    logger.info(`Listening on port ${address.port}; Slack requests go to /slack/events.`);
+    logger.info(
+      app.connection === 'socket'
+        ? `Connected to Slack in Socket Mode; web pages on port ${address.port}.`
+        : `Listening on port ${address.port}; Slack requests go to /slack/events.`,
+    );
   } catch (error) {
     await store.close();
     throw error;

@@ -65,8 +65,14 @@ export function checkCowName(name: string, catalog: CowCatalog): Checked<string>
   return { ok: false, message: `There is no cow called ${shown}. See the cows with \`/cowsay list\`.` };
 }
 
+/**
+ * Controls, spaces and bidirectional overrides/isolates. The face goes into the art as is (only the text is
+ * cleaned), and an override there would reorder the rest of the cow's line for everyone in the channel.
+ */
+const INVISIBLE = /[\p{Cc}\p{White_Space}\u202a-\u202e\u2066-\u2069]/u;
+
 export function checkFacePart(value: string, what: 'eyes' | 'tongue'): Checked<string> {
-  if (value === '' || graphemeCount(value) > MAX_FACE_CHARS || /[\p{Cc}\p{White_Space}]/u.test(value)) {
+  if (value === '' || graphemeCount(value) > MAX_FACE_CHARS || INVISIBLE.test(value)) {
     return {
       ok: false,
       message: `The ${what} must be 1 or ${MAX_FACE_CHARS} visible characters (got ${quote(value)}).`,
@@ -194,6 +200,7 @@ function unknownOption(option: string, suggestion?: string): string {
 
 /** Shows user input in a message, bounded and on one line. */
 function quote(value: string): string {
-  const characters = Array.from(value.replace(/\s+/g, ' '));
+  // Controls and bidi overrides would break the line or reorder the message around the quote, so they go.
+  const characters = Array.from(value.replace(/\s+/g, ' ').replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, ''));
   return `"${characters.length > 40 ? `${characters.slice(0, 40).join('')}…` : characters.join('')}"`;
 }

@@ -10,6 +10,13 @@ import { layoutText } from './wrap.js';
 
 export type RenderResult = { ok: true; cow: string; cowName: string } | { ok: false; message: string };
 
+/**
+ * White-space controls (vertical tab, form feed, next line): the classic cowsay's `\s` makes them word breaks
+ * like any space, so they become spaces rather than vanishing with the other controls and gluing words together.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const SPACE_CONTROLS = /[\u000b\u000c\u0085]/g;
+
 /** Control characters (but tab and line breaks) and bidirectional overrides: invisible, and able to scramble the art. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
@@ -46,7 +53,7 @@ export function renderCow(
   const cowName = options.random
     ? (catalog.randomNames[Math.floor(random() * catalog.randomNames.length)] ?? 'default')
     : options.cow;
-  const lines = layoutText(text.replace(UNPRINTABLE, ''), options.columns);
+  const lines = layoutText(text.replace(SPACE_CONTROLS, ' ').replace(UNPRINTABLE, ''), options.columns);
   const cow = `${drawBalloon(lines, options.think)}\n${catalog.art(cowName, faceFor(options), options.think)}`;
   if (cow.length > MAX_OUTPUT_CHARS) {
     return { ok: false, message: `That cow would be too big (more than ${MAX_OUTPUT_CHARS} characters).` };

@@ -1,29 +1,134 @@
 /**
- * GET routes served beside Slack's endpoint.
+ * GET routes served beside Slack's endpoint: the index page, Cowsay as a Service (`/say`) and `/healthz`.
+ * A known path with another method gets 405 with `Allow`; an unknown path is left to the server's 404.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '@slack/bolt';
+import type { CowCatalog } from '../cowsay/cows.js';
 import type { MessageStore } from '../store/message-store.js';
-import { sendJson } from './respond.js';
+import { negotiate } from './negotiate.js';
+import { errorPage, indexPage, sayPage } from './pages.js';
+import { send, sendHtml, sendJson } from './respond.js';
+import { isSayPath, say } from './say.js';
 import type { RouteHandler } from './server.js';
 
 export interface RouteDependencies {
   store: MessageStore;
+  catalog: CowCatalog;
+  logger: Logger;
+  /** Whether Slack's requests arrive over Socket Mode (shown on the index page). */
+  socketMode?: boolean;
+  /** How long `/healthz` waits for the store; a health check that hangs is as bad as one that fails. */
+  healthTimeoutMs?: number;
 }
 
-export function createRoutes({ store }: RouteDependencies): RouteHandler {
+const DEFAULT_HEALTH_TIMEOUT_MS = 2000;
+const READ_ONLY = { Allow: 'GET, HEAD' };
+
+export function createRoutes(dependencies: RouteDependencies): RouteHandler {
+  const { catalog } = dependencies;
+  const socketMode = dependencies.socketMode ?? false;
+  const health = createHealthCheck(dependencies);
+
   return async (request, response, url) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return false;
-    if (url.pathname === '/healthz') {
-      try {
-        await store.ping();
-        sendJson(response, 200, { status: 'ok' });
-      } catch (error) {
-        sendJson(response, 503, {
-          status: 'unavailable',
-          reason: error instanceof Error ? error.message : 'store failed',
-        });
-      }
+    const route = routeFor(url.pathname);
+    if (route === undefined) return false;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      send(response, 405, `${url.pathname} answers GET and HEAD only.`, READ_ONLY);
       return true;
     }
-    return false;
+    switch (route) {
+      case 'index':
+        sendHtml(response, 200, indexPage({ catalog, socketMode, origin: originOf(request) }));
+        return true;
+      case 'say':
+        answerSay(request, response, url, catalog);
+        return true;
+      case 'health':
+        await health(response);
+        return true;
+    }
   };
+}
+
+type Route = 'index' | 'say' | 'health';
+
+function routeFor(pathname: string): Route | undefined {
+  if (pathname === '/') return 'index';
+  if (pathname === '/healthz') return 'health';
+  if (isSayPath(pathname)) return 'say';
+  return undefined;
+}
+
+function answerSay(request: IncomingMessage, response: ServerResponse, url: URL, catalog: CowCatalog): void {
+  const representation = negotiate(request.headers.accept);
+  // The same URL answers differently by Accept, so caches must key on it.
+  const headers = { Vary: 'Accept' };
+  const outcome = say(url.pathname, url.search, catalog);
+  if (!outcome.ok) {
+    if (representation === 'json') sendJson(response, 400, { error: outcome.reason }, headers);
+    else if (representation === 'text') send(response, 400, `${outcome.reason}\n`, headers);
+    else sendHtml(response, 400, errorPage(400, outcome.reason), headers);
+    return;
+  }
+  if (representation === 'json') sendJson(response, 200, { message: outcome.cow.split('\n') }, headers);
+  else if (representation === 'text') send(response, 200, `${outcome.cow}\n`, headers);
+  else
+    sendHtml(
+      response,
+      200,
+      sayPage(outcome.message, outcome.cow, `${originOf(request)}${url.pathname}${url.search}`),
+      headers,
+    );
+}
+
+/**
+ * This app's origin as the client addressed it, for copy-pasteable examples: the Host header if it is a
+ * plain host name (anything else could put arbitrary text on the page), https when a proxy such as Heroku's
+ * router says the client used it.
+ */
+export function originOf(request: IncomingMessage): string {
+  const host = request.headers.host ?? '';
+  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/i.test(host)) return 'http://localhost:3000';
+  const forwarded = String(request.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]
+    ?.trim()
+    .toLowerCase();
+  return `${forwarded === 'https' ? 'https' : 'http'}://${host.toLowerCase()}`;
+}
+
+function createHealthCheck({
+  store,
+  logger,
+  healthTimeoutMs = DEFAULT_HEALTH_TIMEOUT_MS,
+}: RouteDependencies): (response: ServerResponse) => Promise<void> {
+  const noStore = { 'Cache-Control': 'no-store' };
+  return async (response) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the message store did not answer within ${healthTimeoutMs} ms`)),
+        healthTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([store.ping(), timeout]);
+      sendJson(response, 200, { status: 'ok' }, noStore);
+    } catch (error) {
+      const reason = redact(error instanceof Error ? error.message : 'the message store failed');
+      logger.warn(`Health check failed: ${reason}`);
+      sendJson(response, 503, { status: 'unavailable', reason }, noStore);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+/**
+ * A driver's error can quote the connection string; the health answer is public, so any credentials in a
+ * URL are masked, and the reason is kept to one bounded line.
+ */
+function redact(message: string): string {
+  const masked = message.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, '$1***@').replace(/\s+/g, ' ');
+  return masked.length > 300 ? `${masked.slice(0, 300)}…` : masked;
 }

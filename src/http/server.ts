@@ -47,9 +47,15 @@ export function createHttpServer({ slack, routes, logger }: HttpServerOptions): 
   return server;
 }
 
+/**
+ * The request target as a URL, still percent-encoded (routes decode strictly). An origin-form target
+ * (`/say/x`) is appended to a dummy origin rather than resolved against it, so `//say` stays a path instead
+ * of becoming a host; an absolute-form target (`http://host/say/x`, which proxies send) is parsed as is.
+ */
 function parseUrl(raw: string | undefined): URL | undefined {
+  const target = raw ?? '/';
   try {
-    return new URL(raw ?? '/', 'http://localhost');
+    return new URL(target.startsWith('/') ? `http://localhost${target}` : target);
   } catch {
     return undefined;
   }

@@ -137,10 +137,7 @@ export function createSlackReceiver(options: SlackReceiverOptions): SlackEventsR
       readBody(request, maxBodyBytes).then(
         (rawBody) => {
           if (rawBody === undefined) {
-            response.setHeader('Connection', 'close');
-            send(response, 413, `Request body larger than ${maxBodyBytes} bytes.`);
-            // Stop reading: whatever else the client sends is discarded with the connection.
-            response.on('finish', () => request.destroy());
+            refuseOversized(request, response, maxBodyBytes);
             return;
           }
           dispatch(rawBody, request, response);
@@ -152,6 +149,28 @@ export function createSlackReceiver(options: SlackReceiverOptions): SlackEventsR
       );
     },
   };
+}
+
+/** How much of an oversized body we discard, and for how long, before cutting the connection. */
+const DISCARD_BYTES = 1024 * 1024;
+const DISCARD_MS = 2000;
+
+/**
+ * Answers 413 at once. The rest of the body is read and thrown away (never buffered) for a moment, because
+ * closing a socket with unread data makes TCP reset the connection, and the client would lose the answer.
+ */
+function refuseOversized(request: IncomingMessage, response: ServerResponse, maxBodyBytes: number): void {
+  response.setHeader('Connection', 'close');
+  send(response, 413, `Request body larger than ${maxBodyBytes} bytes.`);
+  let discarded = 0;
+  const cut = setTimeout(() => request.destroy(), DISCARD_MS);
+  cut.unref();
+  request.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_BYTES) request.destroy();
+  });
+  request.on('close', () => clearTimeout(cut));
+  request.resume();
 }
 
 /** Resolves with the body, or `undefined` as soon as it is known to exceed `limit` (without reading the rest). */

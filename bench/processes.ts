@@ -1,0 +1,192 @@
+/**
+ * The server processes under test: spawning them (pinned to one core where `taskset` exists), waiting
+ * for the first answered command, reading their CPU time and memory from /proc, and stopping them.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BENCH_SIGNING_SECRET, signedHeaders, slashCommandBody } from './slack-request.js';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+/** Where the servers and the load generator run. `undefined`: wherever the OS puts them. */
+export interface Pinning {
+  serverCpu: number | undefined;
+  loadCpu: number | undefined;
+}
+
+/**
+ * Servers on the last core, the load generator (this process) on the first, when there are two cores and
+ * `taskset` to say so. Sharing a core with the load generator would make each server pay for its own load.
+ */
+export function pinProcesses(): Pinning {
+  const cores = availableParallelism();
+  if (cores < 2 || !hasTaskset()) return { serverCpu: undefined, loadCpu: undefined };
+  const pinning = { serverCpu: cores - 1, loadCpu: 0 };
+  // -a: every thread of this process, libuv's pool included.
+  execFileSync('taskset', ['-a', '-p', '-c', String(pinning.loadCpu), String(process.pid)], { stdio: 'ignore' });
+  return pinning;
+}
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface ServerSpec {
+  name: string;
+  /** A script path relative to the repository root. */
+  script: string;
+  env: Record<string, string>;
+}
+
+export interface RunningServer {
+  readonly name: string;
+  readonly pid: number;
+  readonly port: number;
+  /** Milliseconds from spawn to the first signed `/cowsay` answered with 200. */
+  readonly coldStartMs: number;
+  stop(): Promise<void>;
+}
+
+/** How long a server may take to answer its first command before the benchmark gives up on it. */
+const START_DEADLINE_MS = 30_000;
+const POLL_INTERVAL_MS = 2;
+const STOP_DEADLINE_MS = 10_000;
+
+/** Spawns a server and resolves once it has answered a signed `/cowsay` (that moment is its cold start). */
+export async function startServer(spec: ServerSpec, pinning: Pinning): Promise<RunningServer> {
+  const port = await freePort();
+  const env = { ...process.env, ...spec.env, PORT: String(port), SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET };
+  const [command, args] =
+    pinning.serverCpu === undefined
+      ? [process.execPath, [spec.script]]
+      : ['taskset', ['-c', String(pinning.serverCpu), process.execPath, spec.script]];
+  const started = performance.now();
+  // taskset execs node in place, so the child's pid is the server's pid.
+  const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const stderr = captureTail(child);
+  let exitCode: number | null | undefined;
+  child.once('exit', (code) => {
+    exitCode = code;
+  });
+
+  const body = slashCommandBody({ command: '/cowsay', text: 'moo' });
+  const headers = signedHeaders(body);
+  for (;;) {
+    const answer = await post(port, body, headers).catch(() => undefined);
+    if (answer?.status === 200) break;
+    if (exitCode !== undefined || performance.now() - started > START_DEADLINE_MS) {
+      child.kill('SIGKILL');
+      const why = exitCode !== undefined ? `exited with ${exitCode}` : `did not answer within ${START_DEADLINE_MS} ms`;
+      throw new Error(`${spec.name} (${spec.script}) ${why}.\n${stderr()}`);
+    }
+    await sleep(POLL_INTERVAL_MS);
+  }
+  const coldStartMs = performance.now() - started;
+
+  return {
+    name: spec.name,
+    pid: child.pid ?? -1,
+    port,
+    coldStartMs,
+    stop: () => stopChild(child),
+  };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const deadline = sleep(STOP_DEADLINE_MS).then(() => 'timeout' as const);
+  if ((await Promise.race([exited, deadline])) === 'timeout') {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** The last few KB a child wrote to stderr, to explain a failed start. */
+function captureTail(child: ChildProcess): () => string {
+  let tail = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    tail = (tail + chunk).slice(-4096);
+  });
+  return () => tail;
+}
+
+export interface Answer {
+  status: number;
+  body: string;
+}
+
+/** One POST to /slack/events on its own connection. */
+export function post(port: number, body: string, headers: Record<string, string>): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      { host: '127.0.0.1', port, path: SLACK_EVENTS_PATH, method: 'POST', headers, agent: false, timeout: 5000 },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+        response.on('error', reject);
+      },
+    );
+    outgoing.on('timeout', () => outgoing.destroy(new Error('timed out')));
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+const CLOCK_TICKS_PER_SECOND = clockTicks();
+
+function clockTicks(): number {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+}
+
+/** User + system CPU seconds the process has used so far (fields 14 and 15 of /proc/<pid>/stat). */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; fields are counted from the ')' that closes it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident set size in bytes (VmRSS of /proc/<pid>/status). */
+export function rssBytes(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match === null ? undefined : Number(match[1]) * 1024;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * `npm run bench`: the app against the bare-Node yardstick, then the message store at scale.
+ *
+ * Part 1 starts the built app (`dist/index.js`) and `bench/baseline-server.ts`, loads each with signed
+ * `/cowsay hello world` requests in alternating rounds, and reports medians: req/s, the ratio to the
+ * baseline, p50/p99 latency, CPU per request, RSS after load, and cold start (spawn → first answer).
+ * Part 2 measures `/chat` list and post through the app with 1k and 1M messages on the board, on SQLite
+ * and, when a PostgreSQL URL is configured, on PostgreSQL.
+ *
+ * It prints markdown tables on stdout and progress on stderr. It never fails on a number: targets are
+ * for people to read, and numbers vary between machines.
+ *
+ * Knobs (environment): BENCH_DURATION (s per round, default 8), BENCH_ROUNDS (3), BENCH_WARMUP (s, 2),
+ * BENCH_CONNECTIONS (10), BENCH_COLD_STARTS (7), BENCH_PARTS (cowsay,store), BENCH_STORE_MESSAGES
+ * (1000000), BENCH_STORE_DURATION (s per measurement, 5), BENCH_POSTGRES_URL (default TEST_DATABASE_URL;
+ * "off" skips PostgreSQL).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runLoad } from './load.js';
+import {
+  cpuSeconds,
+  type Pinning,
+  pinProcesses,
+  post,
+  type RunningServer,
+  rssBytes,
+  type ServerSpec,
+  startServer,
+} from './processes.js';
+import { formatMegabytes, formatNumber, markdownTable, median, progress } from './report.js';
+import { SIGNATURE_LIFETIME_SECONDS, signedHeaders, slashCommandBody } from './slack-request.js';
+import { benchStore, type StoreKnobs } from './store.js';
+
+const APP_SCRIPT = 'dist/index.js';
+const BASELINE_SCRIPT = 'dist/bench/bench/baseline-server.js';
+
+interface Knobs extends StoreKnobs {
+  durationSeconds: number;
+  rounds: number;
+  warmupSeconds: number;
+  connections: number;
+  coldStarts: number;
+  parts: ReadonlySet<string>;
+}
+
+function readKnobs(env: NodeJS.ProcessEnv): Knobs {
+  const whole = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    const value = raw === undefined || raw === '' ? fallback : Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new Error(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
+    }
+    return value;
+  };
+  const postgres = env.BENCH_POSTGRES_URL ?? env.TEST_DATABASE_URL;
+  return {
+    // A signature is signed once per round, so a round must end inside its validity.
+    durationSeconds: whole('BENCH_DURATION', 8, 1, SIGNATURE_LIFETIME_SECONDS),
+    rounds: whole('BENCH_ROUNDS', 3, 1, 50),
+    warmupSeconds: whole('BENCH_WARMUP', 2, 0, 60),
+    connections: whole('BENCH_CONNECTIONS', 10, 1, 1000),
+    coldStarts: whole('BENCH_COLD_STARTS', 7, 1, 50),
+    parts: new Set((env.BENCH_PARTS ?? 'cowsay,store').split(',').map((part) => part.trim())),
+    storeMessages: whole('BENCH_STORE_MESSAGES', 1_000_000, 1_000, 100_000_000),
+    storeDurationSeconds: whole('BENCH_STORE_DURATION', 5, 1, SIGNATURE_LIFETIME_SECONDS),
+    postgresUrl: postgres === undefined || postgres === '' || postgres === 'off' ? undefined : postgres,
+  };
+}
+
+async function main(): Promise<void> {
+  const knobs = readKnobs(process.env);
+  for (const script of [APP_SCRIPT, BASELINE_SCRIPT]) {
+    if (!existsSync(script)) throw new Error(`${script} is missing: run the benchmark with \`npm run bench\`.`);
+  }
+  const pinning = pinProcesses();
+  const where =
+    pinning.serverCpu === undefined
+      ? 'no CPU pinning (needs taskset and 2 cores)'
+      : `servers pinned to CPU ${pinning.serverCpu}, load generator to CPU ${pinning.loadCpu}`;
+  console.log(`Node ${process.version}, ${where}, loopback. Load average before: ${loadAverage()}.\n`);
+
+  const scratch = mkdtempSync(join(tmpdir(), 'cowsay-bench-'));
+  try {
+    if (knobs.parts.has('cowsay')) await benchCowsay(knobs, pinning, scratch);
+    if (knobs.parts.has('store')) await benchStore(knobs, pinning, scratch);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  // Anything else running on these cores takes from the servers; a load average well above what the
+  // benchmark itself adds (about 2) means the numbers above are low.
+  console.log(`Load average after: ${loadAverage()}.`);
+}
+
+function loadAverage(): string {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ');
+}
+
+interface Round {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuMicrosPerRequest: number;
+  requests: number;
+  failures: number;
+}
+
+async function benchCowsay(knobs: Knobs, pinning: Pinning, scratch: string): Promise<void> {
+  const specs: ServerSpec[] = [
+    { name: 'baseline: bare node:http', script: BASELINE_SCRIPT, env: {} },
+    // The app as deployed, with its SQLite store in a scratch file (part 1 never touches the store).
+    {
+      name: 'app: Bolt App + our receiver',
+      script: APP_SCRIPT,
+      env: { DATABASE_URL: `sqlite:${join(scratch, 'cowsay.db')}` },
+    },
+  ];
+  /** Each round swaps who goes first, so drift (thermal, page cache, other tenants) hits both alike. */
+  const inTurn = (round: number) => (round % 2 === 0 ? specs : [...specs].reverse());
+
+  const coldStarts = new Map<string, number[]>(specs.map((spec) => [spec.name, []]));
+  for (let attempt = 0; attempt < knobs.coldStarts; attempt += 1) {
+    for (const spec of inTurn(attempt)) {
+      const server = await startServer(spec, pinning);
+      coldStarts.get(spec.name)?.push(server.coldStartMs);
+      await server.stop();
+    }
+  }
+  progress(`cold starts done (${knobs.coldStarts} each)`);
+
+  const servers = new Map<string, RunningServer>();
+  try {
+    for (const spec of specs) servers.set(spec.name, await startServer(spec, pinning));
+    const body = slashCommandBody({ command: '/cowsay', text: 'hello world' });
+    const sameReply = await compareReplies([...servers.values()], body);
+
+    const rounds = new Map<string, Round[]>(specs.map((spec) => [spec.name, []]));
+    const served = new Map<string, number>(specs.map((spec) => [spec.name, 0]));
+    for (let round = -1; round < knobs.rounds; round += 1) {
+      const warmup = round < 0;
+      if (warmup && knobs.warmupSeconds === 0) continue;
+      for (const spec of inTurn(round + 1)) {
+        const server = servers.get(spec.name);
+        if (server === undefined) continue;
+        const cpuBefore = cpuSeconds(server.pid);
+        const result = await runLoad({
+          port: server.port,
+          body,
+          headers: signedHeaders(body),
+          connections: knobs.connections,
+          durationSeconds: warmup ? knobs.warmupSeconds : knobs.durationSeconds,
+        });
+        const cpuAfter = cpuSeconds(server.pid);
+        served.set(spec.name, (served.get(spec.name) ?? 0) + result.requests);
+        if (warmup) continue;
+        const cpu = cpuBefore === undefined || cpuAfter === undefined ? Number.NaN : cpuAfter - cpuBefore;
+        rounds.get(spec.name)?.push({ ...result, cpuMicrosPerRequest: (cpu * 1e6) / result.requests });
+        progress(
+          `round ${round + 1}/${knobs.rounds} ${spec.name}: ${formatNumber(result.requestsPerSecond)} req/s, p99 ${formatNumber(result.p99Ms, 2)} ms`,
+        );
+      }
+    }
+
+    const baselineRate = median((rounds.get(specs[0]?.name ?? '') ?? []).map((round) => round.requestsPerSecond));
+    const rows = specs.map((spec) => {
+      const results = rounds.get(spec.name) ?? [];
+      const server = servers.get(spec.name);
+      const rate = median(results.map((round) => round.requestsPerSecond));
+      const failures = results.reduce((sum, round) => sum + round.failures, 0);
+      return [
+        spec.name,
+        formatNumber(rate),
+        `${formatNumber(rate / baselineRate, 2)}×`,
+        `${formatNumber(median(results.map((round) => round.p50Ms)), 2)} ms`,
+        `${formatNumber(median(results.map((round) => round.p99Ms)), 2)} ms`,
+        `${formatNumber(median(results.map((round) => round.cpuMicrosPerRequest)))} µs`,
+        `${formatMegabytes(server === undefined ? undefined : rssBytes(server.pid))} (${formatNumber((served.get(spec.name) ?? 0) / 1000)}k req)`,
+        `${formatNumber(median(coldStarts.get(spec.name) ?? []))} ms`,
+        formatNumber(failures),
+      ];
+    });
+    console.log(
+      `### /cowsay hello world: medians of ${knobs.rounds} alternating rounds of ${knobs.durationSeconds} s, ${knobs.connections} connections\n`,
+    );
+    console.log(
+      markdownTable(
+        ['server', 'req/s', 'vs baseline', 'p50', 'p99', 'CPU/req', 'RSS after load', 'cold start', 'non-2xx'],
+        rows,
+      ),
+    );
+    console.log(
+      `\nCold start: spawn → first signed /cowsay answered, median of ${knobs.coldStarts}. Replies identical: ${sameReply ? 'yes' : 'NO (see stderr)'}.\n`,
+    );
+  } finally {
+    for (const server of servers.values()) await server.stop();
+  }
+}
+
+/** Both servers must give the same answer to the benchmark's request, or the comparison means nothing. */
+async function compareReplies(servers: readonly RunningServer[], body: string): Promise<boolean> {
+  const answers = await Promise.all(servers.map((server) => post(server.port, body, signedHeaders(body))));
+  const first = answers[0];
+  const same = answers.every((answer) => answer.status === first?.status && answer.body === first?.body);
+  if (!same) {
+    answers.forEach((answer, index) => {
+      progress(`reply of ${servers[index]?.name}: ${answer.status} ${answer.body.slice(0, 300)}`);
+    });
+  }
+  return same;
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

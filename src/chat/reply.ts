@@ -1,0 +1,134 @@
+/**
+ * The text of every `/chat` reply, as Slack mrkdwn. User text goes through `inertText` on every path, so
+ * `<!channel>`, `<@U…>`, links and code fences typed by a user stay plain text. Author mentions are built
+ * here from the verified `user_id`, never from anything the user typed.
+ */
+
+import { inertText } from '../slack/format.js';
+import type { DeleteOutcome, StoredMessage } from '../store/message-store.js';
+
+/**
+ * The most characters of message bodies one reply shows. Slack truncates message text past 40,000
+ * characters, and a wall of 50 long messages is unreadable long before that; when a listing would pass
+ * this, the longest messages are shortened first (see {@link fitBodies}).
+ */
+export const REPLY_BODY_BUDGET = 12_000;
+
+const SHORTENED = '… _(shortened)_';
+
+export const UNAVAILABLE_TEXT = 'The board is unavailable right now, try again in a moment.';
+
+export const POST_UNCONFIRMED_TEXT =
+  'The board is unavailable right now, try again in a moment. If your message shows up in `/chat list` ' +
+  'later, it was stored after all.';
+
+/** Our own `<` and `>` are escaped too: in Slack, `<text>` would be markup, not the word in brackets. */
+export function helpText(maxChars: number, defaultLimit: number, maxLimit: number): string {
+  return [
+    '*Usage:* a message board for this channel. Everyone in the channel can read it with `/chat`; nobody outside it can.',
+    '',
+    `\`/chat &lt;text&gt;\` post a message (1 to ${maxChars.toLocaleString('en-US')} characters)`,
+    `\`/chat\` or \`/chat list [N]\` the latest N messages, oldest first (default ${defaultLimit}, at most ${maxLimit})`,
+    '`/chat delete &lt;id&gt;` delete one of your own messages, e.g. `/chat delete 42` for #42',
+    '`/chat -- &lt;text&gt;` post text that starts with help, list or delete',
+    '`/chat help` this help',
+    '',
+    'Replies to `/chat` are visible only to you.',
+  ].join('\n');
+}
+
+/**
+ * A Slack date token: each reader sees the time in their own time zone; clients that cannot render it
+ * show the UTC fallback. https://docs.slack.dev/messaging/formatting-message-text#date-formatting
+ */
+export function slackDate(date: Date): string {
+  const seconds = Math.floor(date.getTime() / 1000);
+  const fallback = `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!date^${seconds}^{date_short_pretty} {time}|${fallback}>`;
+}
+
+/** The board's messages, oldest first, each with its id, author and time. */
+export function boardText(messages: readonly StoredMessage[], heading: string): string {
+  if (messages.length === 0) return `${heading}\n_No messages yet._ Post the first with \`/chat &lt;text&gt;\`.`;
+  const bodies = fitBodies(
+    messages.map((message) => message.text),
+    REPLY_BODY_BUDGET,
+  );
+  const lines = messages.map(
+    (message, index) => `*#${message.id}* <@${message.userId}> ${slackDate(message.createdAt)}\n${bodies[index]}`,
+  );
+  return `${heading}\n${lines.join('\n')}`;
+}
+
+export function listText(messages: readonly StoredMessage[], requested: number): string {
+  const heading =
+    messages.length < requested
+      ? `*All ${messages.length} message${messages.length === 1 ? '' : 's'} on this board:*`
+      : `*The latest ${messages.length} message${messages.length === 1 ? '' : 's'} on this board:*`;
+  return messages.length === 0 ? boardText([], '*This board is empty.*') : boardText(messages, heading);
+}
+
+export function postedText(posted: StoredMessage, latest: readonly StoredMessage[] | undefined): string {
+  const confirmation = `Posted as *#${posted.id}*.`;
+  if (latest === undefined) return `${confirmation} (The board itself could not be loaded just now.)`;
+  return `${confirmation}\n\n${boardText(latest, '*Latest on this board:*')}`;
+}
+
+export function deletedText(outcome: DeleteOutcome, id: number): string {
+  switch (outcome) {
+    case 'deleted':
+      return `Deleted *#${id}*.`;
+    case 'not-found':
+      return `There is no message #${id} on this board.`;
+    case 'not-owner':
+      return `#${id} was posted by someone else: you can delete only your own messages.`;
+  }
+}
+
+/** A piece of user input quoted in a reply: escaped, on one line, and short. */
+export function quoteForReply(input: string): string {
+  const chars = [...input.replace(/\s+/g, ' ')];
+  const short = chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : chars.join('');
+  return `“${inertText(short)}”`;
+}
+
+/**
+ * Escapes each text and, if together they pass `budget` characters, shortens the longest ones to a common
+ * cap (the largest that fits), so short messages always show in full. Cuts fall between grapheme
+ * clusters, so no emoji or accented letter is split, and never inside an escape like `&lt;`.
+ */
+export function fitBodies(texts: readonly string[], budget: number): string[] {
+  const escaped = texts.map((text) => inertText(text));
+  const total = escaped.reduce((sum, text) => sum + text.length, 0);
+  if (total <= budget) return escaped;
+
+  // The largest cap c with sum(min(length, c)) <= budget, by binary search on c.
+  let low = 0;
+  let high = Math.max(...escaped.map((text) => text.length));
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    const used = escaped.reduce((sum, text) => sum + Math.min(text.length, mid), 0);
+    if (used <= budget) low = mid;
+    else high = mid - 1;
+  }
+  const cap = low;
+  return texts.map((text, index) => {
+    const full = escaped[index] ?? '';
+    return full.length <= cap ? full : shorten(text, Math.max(0, cap - SHORTENED.length));
+  });
+}
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** The longest prefix (in grapheme clusters) whose escaped form fits `room`, followed by the marker. */
+function shorten(text: string, room: number): string {
+  const clusters = Array.from(graphemes.segment(text), (segment) => segment.segment);
+  let low = 0;
+  let high = clusters.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (inertText(clusters.slice(0, mid).join('')).length <= room) low = mid;
+    else high = mid - 1;
+  }
+  return `${inertText(clusters.slice(0, low).join('').trimEnd())}${SHORTENED}`;
+}

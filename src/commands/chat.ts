@@ -1,0 +1,38 @@
+/**
+ * `/chat`: hand Slack's verified payload to the board logic in `src/chat/`, answer ephemerally. This file
+ * only knows how Slack delivers the command and how the answer has to look.
+ */
+import type { App, Logger } from '@slack/bolt';
+import { handleChatCommand } from '../chat/handle.js';
+import { ephemeral } from '../slack/format.js';
+import type { MessageStore } from '../store/message-store.js';
+
+export interface ChatCommandOptions {
+  logger: Logger;
+  /** Total time the store may take per command; see DEFAULT_CHAT_BUDGET_MS. */
+  budgetMs?: number;
+}
+
+export function registerChatCommand(app: App, store: MessageStore, options: ChatCommandOptions): void {
+  const { logger } = options;
+  app.command('/chat', async ({ command, ack }) => {
+    const text = await handleChatCommand(
+      {
+        text: command.text ?? '',
+        // From Slack's signed payload: the author of a post is who Slack says ran the command.
+        userId: command.user_id,
+        teamId: command.team_id,
+        enterpriseId: command.enterprise_id,
+        channelId: command.channel_id,
+      },
+      {
+        store,
+        budgetMs: options.budgetMs,
+        // Store errors are already free of credentials (see store/postgres.ts); only the name and message go out.
+        onStoreError: (error) =>
+          logger.warn(`/chat: the message store failed: ${error instanceof Error ? error.message : String(error)}`),
+      },
+    );
+    await ack(ephemeral(text));
+  });
+}

@@ -1,0 +1,136 @@
+/**
+ * `GET /say/<message…>`: Cowsay as a Service. The path after `/say/` is the message (segments joined by
+ * `/`), the query holds the options, and every value passes the same checks as the `/cowsay` options
+ * before it reaches the same renderer with the same limits. Nothing here reads a file: a cow name only
+ * selects an entry of the catalogue.
+ */
+import type { CowCatalog } from '../cowsay/cows.js';
+import { type CowsayOptions, checkColumns, checkCowName, checkFacePart, DEFAULT_OPTIONS } from '../cowsay/options.js';
+import { renderCow } from '../cowsay/render.js';
+
+export const SAY_PATH = '/say';
+export const DEFAULT_MESSAGE = 'moo';
+export const SAY_PARAMETERS = ['f', 'e', 'T', 'think', 'W'] as const;
+
+export type SayOutcome = { ok: true; message: string; cow: string; cowName: string } | { ok: false; reason: string };
+
+export function isSayPath(pathname: string): boolean {
+  return pathname === SAY_PATH || pathname.startsWith(`${SAY_PATH}/`);
+}
+
+/**
+ * Renders the cow for a `/say` request. `pathname` and `search` are as the URL parser left them: still
+ * percent-encoded, so a malformed escape is found here (and refused) rather than silently replaced.
+ */
+export function say(pathname: string, search: string, catalog: CowCatalog): SayOutcome {
+  const message = decodeMessage(pathname);
+  if (message === undefined) return { ok: false, reason: 'The message is not valid percent-encoded UTF-8.' };
+  const options = parseQuery(search, catalog);
+  if ('reason' in options) return options;
+  const text = message.trim() === '' ? DEFAULT_MESSAGE : message;
+  const rendered = renderCow(catalog, text, options.value);
+  if (!rendered.ok) return { ok: false, reason: plain(rendered.message) };
+  return { ok: true, message: text, cow: rendered.cow, cowName: rendered.cowName };
+}
+
+/** `/say/a/b%20c` → `a/b c`; `undefined` for a malformed escape or bytes that are not UTF-8. */
+function decodeMessage(pathname: string): string | undefined {
+  const raw = pathname.slice(SAY_PATH.length + 1);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+type ParsedQuery = { value: CowsayOptions } | { ok: false; reason: string };
+
+function parseQuery(search: string, catalog: CowCatalog): ParsedQuery {
+  const fail = (reason: string): ParsedQuery => ({ ok: false, reason });
+  const seen = new Set<string>();
+  let cow = DEFAULT_OPTIONS.cow;
+  let eyes: string | undefined;
+  let tongue: string | undefined;
+  let think = false;
+  let columns = DEFAULT_OPTIONS.columns;
+
+  for (const pair of search.replace(/^\?/, '').split('&')) {
+    if (pair === '') continue;
+    const separator = pair.indexOf('=');
+    const name = decodeQueryPart(separator < 0 ? pair : pair.slice(0, separator));
+    const value = decodeQueryPart(separator < 0 ? '' : pair.slice(separator + 1));
+    if (name === undefined || value === undefined) return fail('The query is not valid percent-encoded UTF-8.');
+    if (!isSayParameter(name)) {
+      return fail(`Unknown query parameter ${quote(name)}. The options are ${SAY_PARAMETERS.join(', ')}.`);
+    }
+    // A repeated option is ambiguous (which one wins differs between frameworks), so it is refused.
+    if (seen.has(name)) return fail(`The query parameter ${quote(name)} is given more than once.`);
+    seen.add(name);
+
+    switch (name) {
+      case 'f': {
+        const checked = checkCowName(value, catalog);
+        if (!checked.ok) return fail(plain(checked.message));
+        cow = checked.value;
+        break;
+      }
+      case 'e':
+      case 'T': {
+        const checked = checkFacePart(value, name === 'e' ? 'eyes' : 'tongue');
+        if (!checked.ok) return fail(plain(checked.message));
+        if (name === 'e') eyes = checked.value;
+        else tongue = checked.value;
+        break;
+      }
+      case 'W': {
+        const checked = checkColumns(value);
+        if (!checked.ok) return fail(plain(checked.message));
+        columns = checked.value;
+        break;
+      }
+      case 'think': {
+        const flag = parseFlag(value);
+        if (flag === undefined) return fail(`think must be true or false (got ${quote(value)}).`);
+        think = flag;
+        break;
+      }
+    }
+  }
+  return { value: { ...DEFAULT_OPTIONS, cow, eyes, tongue, think, columns } };
+}
+
+function isSayParameter(name: string): name is (typeof SAY_PARAMETERS)[number] {
+  return (SAY_PARAMETERS as readonly string[]).includes(name);
+}
+
+/** Form-style decoding (`+` is a space), strict about escapes, unlike `URLSearchParams`, which guesses. */
+function decodeQueryPart(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/** `?think`, `?think=1`, `?think=true`… switch it on; `0`, `false`, `no`, `off` switch it off. */
+function parseFlag(value: string): boolean | undefined {
+  const lower = value.toLowerCase();
+  if (['', '1', 'true', 'yes', 'on'].includes(lower)) return true;
+  if (['0', 'false', 'no', 'off'].includes(lower)) return false;
+  return undefined;
+}
+
+/**
+ * The option checks speak Slack (`/cowsay list`, backticks for code); a web client gets the same reason
+ * in plain words.
+ */
+function plain(message: string): string {
+  return message
+    .replace('See the cows with `/cowsay list`.', 'The cows are listed on the index page, GET /.')
+    .replace(/`/g, '"');
+}
+
+function quote(value: string): string {
+  const characters = Array.from(value);
+  return JSON.stringify(characters.length > 40 ? `${characters.slice(0, 40).join('')}…` : value);
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+/**
+ * Entry point of `npm run dev` (after the build): make sure there is a signing secret for local use (see
+ * dev-bootstrap.ts), then start the app exactly as `npm start` does, in this process.
+ */
+import { loadLocalToolSettings } from '../config.js';
+import { devHints, ensureDevDotenv } from './dev-bootstrap.js';
+
+const before = loadLocalToolSettings();
+const outcome = await ensureDevDotenv(process.cwd(), before.signingSecret !== undefined);
+console.log(outcome.message);
+console.log(devHints(loadLocalToolSettings().port));
+await import('../index.js');

@@ -1,0 +1,171 @@
+/**
+ * The local slash client: sends a slash command to the running app exactly as Slack would (the same form
+ * fields, `&`, `<`, `>` encoded as entities, signed with the signing secret) and reads the reply back the
+ * way a Slack user would see it. It is how a newcomer tries the app without a Slack workspace, and it is
+ * the seed's chat client too: a line without a leading `/` goes to `/chat`.
+ * https://docs.slack.dev/interactivity/implementing-slash-commands
+ */
+import { randomBytes } from 'node:crypto';
+import { computeSignature } from '../slack/signature.js';
+import { type ReplyText, readReply } from './reply-text.js';
+
+/** Slack waits this long for a slash command's answer, then shows the user an `operation_timeout` error. */
+export const SLACK_TIMEOUT_MS = 3000;
+
+export interface SlashClientOptions {
+  /** The app's Slack endpoint, e.g. http://localhost:3000/slack/events. */
+  url: string;
+  signingSecret: string;
+  userId?: string;
+  channelId?: string;
+  timeoutMs?: number;
+}
+
+export interface SlashCommandLine {
+  command: string;
+  text: string;
+}
+
+export type SlashOutcome =
+  | { ok: true; reply: ReplyText | undefined }
+  | { ok: false; problem: 'unauthorized' | 'unreachable' | 'timeout' | 'refused'; message: string };
+
+export interface SlashClient {
+  send(line: SlashCommandLine): Promise<SlashOutcome>;
+}
+
+export const LOCAL_TEAM = { id: 'TLOCALTEAM', domain: 'local' } as const;
+export const DEFAULT_USER_ID = 'ULOCALUSER';
+export const DEFAULT_CHANNEL_ID = 'CLOCALCHAN';
+
+/**
+ * Splits `/cowsay -f dragon hello` into command and text. A line without a leading `/` is a `/chat`
+ * message, like the seed's chat client; `undefined` for a blank line or a malformed command name.
+ */
+export function parseCommandLine(line: string): SlashCommandLine | undefined {
+  const trimmed = line.trim();
+  if (trimmed === '') return undefined;
+  if (!trimmed.startsWith('/')) return { command: '/chat', text: trimmed };
+  const match = /^(\/[\w-]{1,32})(?:\s+([\s\S]*))?$/u.exec(trimmed);
+  if (match === null) return undefined;
+  return { command: (match[1] ?? '').toLowerCase(), text: match[2] ?? '' };
+}
+
+export function createSlashClient(options: SlashClientOptions): SlashClient {
+  const { url, signingSecret } = options;
+  const timeoutMs = options.timeoutMs ?? SLACK_TIMEOUT_MS;
+  const userId = options.userId ?? DEFAULT_USER_ID;
+  const channelId = options.channelId ?? DEFAULT_CHANNEL_ID;
+  const userName = userId === DEFAULT_USER_ID ? 'you' : userId.toLowerCase();
+
+  return {
+    async send({ command, text }) {
+      const body = new URLSearchParams({
+        token: 'local-slash-client',
+        team_id: LOCAL_TEAM.id,
+        team_domain: LOCAL_TEAM.domain,
+        channel_id: channelId,
+        channel_name: channelId === DEFAULT_CHANNEL_ID ? 'general' : channelId.toLowerCase(),
+        user_id: userId,
+        user_name: userName,
+        command,
+        // Slack sends these three characters as entities; the app decodes them.
+        text: encodeEntities(text),
+        api_app_id: 'ALOCALAPP',
+        is_enterprise_install: 'false',
+        response_url: `https://hooks.slack.com/commands/${LOCAL_TEAM.id}/0/local-slash-client`,
+        trigger_id: `0.0.${randomBytes(8).toString('hex')}`,
+      }).toString();
+      const timestamp = String(Math.floor(Date.now() / 1000));
+
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/x-www-form-urlencoded',
+            'User-Agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+            'X-Slack-Request-Timestamp': timestamp,
+            'X-Slack-Signature': computeSignature(signingSecret, timestamp, body),
+          },
+          body,
+          signal: AbortSignal.timeout(timeoutMs),
+          redirect: 'manual',
+        });
+      } catch (error) {
+        return failure(error, url, timeoutMs);
+      }
+
+      let replyBody: string;
+      try {
+        replyBody = await response.text();
+      } catch (error) {
+        return failure(error, url, timeoutMs);
+      }
+      if (response.status === 200) {
+        return { ok: true, reply: readReply(replyBody, { userNames: { [userId]: userName } }) };
+      }
+      if (response.status === 401) {
+        return {
+          ok: false,
+          problem: 'unauthorized',
+          message:
+            `The app refused the request's signature (401). The SLACK_SIGNING_SECRET this client read (from the ` +
+            'environment or .env) is not the one the running app uses: run both from the same folder, with the same .env.',
+        };
+      }
+      if (response.status === 404) {
+        return {
+          ok: false,
+          problem: 'refused',
+          message:
+            `Nothing handles Slack requests at ${url} (404). If the app runs in Socket Mode (SLACK_APP_TOKEN is set), ` +
+            'it takes commands from Slack only: unset SLACK_APP_TOKEN to try it with this client.',
+        };
+      }
+      return {
+        ok: false,
+        problem: 'refused',
+        message: `The app answered ${response.status}: ${oneLine(replyBody)}`,
+      };
+    },
+  };
+}
+
+function failure(error: unknown, url: string, timeoutMs: number): SlashOutcome {
+  // Duck-typed rather than `instanceof`: fetch's errors may come from another realm (a test's VM context).
+  const name = propertyOf(error, 'name');
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return {
+      ok: false,
+      problem: 'timeout',
+      message:
+        `The app did not answer within ${timeoutMs / 1000} s; Slack would show the user "operation_timeout". ` +
+        'Slash commands must be acknowledged within 3 seconds.',
+    };
+  }
+  const code = propertyOf(propertyOf(error, 'cause'), 'code');
+  const message = propertyOf(error, 'message');
+  const cause = typeof code === 'string' ? code : typeof message === 'string' ? message : String(error);
+  return {
+    ok: false,
+    problem: 'unreachable',
+    message:
+      `Could not reach the app at ${url} (${cause}). Is it running? Start it with \`npm run dev\` in another ` +
+      'terminal, or point this client elsewhere with --url.',
+  };
+}
+
+/** fetch wraps the network error (ECONNREFUSED, ENOTFOUND…) in its `cause`; this reads such fields safely. */
+function propertyOf(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+function encodeEntities(text: string): string {
+  return text.replace(/[&<>]/g, (char) => (char === '&' ? '&amp;' : char === '<' ? '&lt;' : '&gt;'));
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line === '' ? '(empty body)' : line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}

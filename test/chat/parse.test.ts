@@ -1,0 +1,131 @@
+import { type ChatCommand, checkMessageText, parseChatCommand } from '../../src/chat/parse.js';
+
+const errorOf = (command: ChatCommand): string => {
+  if (command.kind !== 'error') throw new Error(`expected an error, got ${JSON.stringify(command)}`);
+  return command.message;
+};
+
+describe('parseChatCommand', () => {
+  it.each(['', '   ', '\n\t ', 'list', 'LIST', '  List  '])('lists the default 10 for %j', (text) => {
+    expect(parseChatCommand(text)).toEqual({ kind: 'list', limit: 10 });
+  });
+
+  it.each([
+    ['list 1', 1],
+    ['list 5', 5],
+    ['list 050', 50],
+    ['list   50', 50],
+  ])('lists N for %j', (text, limit) => {
+    expect(parseChatCommand(text)).toEqual({ kind: 'list', limit });
+  });
+
+  it.each([
+    'list 0',
+    'list 51',
+    'list -1',
+    'list 1e3',
+    'list abc',
+    'list #',
+    'list 5 6',
+    'list ５',
+    'list 99999999999999999999',
+  ])('refuses %j with the allowed range', (text) => {
+    expect(errorOf(parseChatCommand(text))).toMatch(/1 to 50/);
+  });
+
+  it.each(['help', 'HELP', 'help me please'])('answers %j with help', (text) => {
+    expect(parseChatCommand(text)).toEqual({ kind: 'help' });
+  });
+
+  it.each([
+    ['delete 42', 42],
+    ['delete #42', 42],
+    ['DELETE 007', 7],
+    ['delete 999999999999999', 999_999_999_999_999],
+  ])('deletes by id for %j', (text, id) => {
+    expect(parseChatCommand(text)).toEqual({ kind: 'delete', id });
+  });
+
+  it.each([
+    'delete -1',
+    'delete #',
+    'delete abc',
+    'delete 1e3',
+    'delete 4 2',
+    'delete 4.2',
+    'delete ##4',
+    "delete 1' OR '1'='1",
+  ])('refuses %j as not an id', (text) => {
+    expect(errorOf(parseChatCommand(text))).toMatch(/is not a message id/);
+  });
+
+  it.each([
+    ['delete 0', '#0'],
+    ['delete 99999999999999999999', '#99999999999999999999'],
+    ['delete #0000', '#0'],
+  ])('answers %j as no such message, without asking the store', (text, shown) => {
+    expect(errorOf(parseChatCommand(text))).toBe(`There is no message ${shown} on this board.`);
+  });
+
+  it('asks which message when delete has no id', () => {
+    expect(errorOf(parseChatCommand('delete'))).toMatch(/Which message\?/);
+  });
+
+  it('posts any other text, trimmed and entity-decoded', () => {
+    expect(parseChatCommand('  hello world  ')).toEqual({ kind: 'post', text: 'hello world' });
+    expect(parseChatCommand('&lt;!channel&gt; &amp;lt;')).toEqual({ kind: 'post', text: '<!channel> &lt;' });
+    expect(parseChatCommand('listen to this')).toEqual({ kind: 'post', text: 'listen to this' });
+    expect(parseChatCommand('--flag')).toEqual({ kind: 'post', text: '--flag' });
+  });
+
+  it('posts text that starts with a command word after --', () => {
+    expect(parseChatCommand('-- list of things')).toEqual({ kind: 'post', text: 'list of things' });
+    expect(parseChatCommand('--   delete me')).toEqual({ kind: 'post', text: 'delete me' });
+    expect(errorOf(parseChatCommand('--'))).toMatch(/empty/);
+  });
+
+  it('never echoes user input unescaped in an error', () => {
+    const message = errorOf(parseChatCommand('list &lt;!channel&gt; &lt;@U123&gt; ```'));
+    expect(message).not.toMatch(/<!channel>|<@U123>|```/);
+    expect(message).toContain('&lt;!channel&gt;');
+  });
+});
+
+describe('checkMessageText', () => {
+  it('accepts 1 to 1,000 characters, counted as code points after trimming', () => {
+    expect(checkMessageText('a')).toEqual({ ok: true, text: 'a' });
+    expect(checkMessageText(` ${'a'.repeat(1000)} `)).toEqual({ ok: true, text: 'a'.repeat(1000) });
+    // 1,000 emoji are 2,000 UTF-16 units: still 1,000 characters.
+    expect(checkMessageText('😀'.repeat(1000)).ok).toBe(true);
+    expect(checkMessageText('e\u0301'.repeat(500)).ok).toBe(true);
+  });
+
+  it.each([
+    ['1,001 letters', 'a'.repeat(1001), '1,001'],
+    ['1,001 emoji', '😀'.repeat(1001), '1,001'],
+    ['501 letters with combining accents', 'e\u0301'.repeat(501), '1,002'],
+    ['a huge text', 'x'.repeat(100_000), '100,000'],
+  ])('refuses %s, saying how long it was', (_name, text, shown) => {
+    const check = checkMessageText(text);
+    expect(check.ok).toBe(false);
+    if (!check.ok) expect(check.message).toContain(`${shown} characters`);
+    if (!check.ok) expect(check.message).toMatch(/Nothing was stored/);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['whitespace', ' \t\n\u00a0\u3000'],
+    ['zero-width spaces', '\u200b\u200b'],
+    ['direction marks', '\u200f\u202e'],
+    ['NUL only', '\u0000\u0000'],
+  ])('refuses %s as an empty message', (_name, text) => {
+    const check = checkMessageText(text);
+    expect(check).toEqual({ ok: false, message: expect.stringMatching(/empty/) });
+  });
+
+  it('drops NUL (which no database column of ours can hold) and repairs lone surrogates', () => {
+    expect(checkMessageText('a\u0000b')).toEqual({ ok: true, text: 'ab' });
+    expect(checkMessageText('x\ud800y\udc00z')).toEqual({ ok: true, text: 'x\ufffdy\ufffdz' });
+    expect(checkMessageText('ok 😀')).toEqual({ ok: true, text: 'ok 😀' });
+  });
+});

@@ -1,0 +1,81 @@
+import { boardText, deletedText, fitBodies, listText, slackDate } from '../../src/chat/reply.js';
+import { MESSAGE_TEXT_LIMIT } from '../../src/slack/format.js';
+import type { StoredMessage } from '../../src/store/message-store.js';
+
+const message = (id: number, text: string, userId = 'U1'): StoredMessage => ({
+  id,
+  userId,
+  text,
+  createdAt: new Date(Date.UTC(2026, 10, 21, 9, 5, 30)),
+});
+
+/** Every `<…>` in a reply must be one the app made: an author mention or a date token. */
+const liveTokens = (text: string) => [...text.matchAll(/<[^>]*>/g)].map((match) => match[0]);
+
+describe('slackDate', () => {
+  it('is a Slack date token with a UTC fallback', () => {
+    expect(slackDate(new Date(Date.UTC(2026, 10, 21, 9, 5, 30)))).toBe(
+      `<!date^${Date.UTC(2026, 10, 21, 9, 5, 30) / 1000}^{date_short_pretty} {time}|2026-11-21 09:05 UTC>`,
+    );
+  });
+});
+
+describe('boardText', () => {
+  it('shows id, author mention and time for each message, and user text only escaped', () => {
+    const text = boardText(
+      [
+        message(41, '<!channel> <@U999> <https://evil.example|click here> & ```code```', 'U1'),
+        message(42, '<!here>', 'W2'),
+      ],
+      '*Board:*',
+    );
+    expect(text).toContain('*#41* <@U1> <!date^');
+    expect(text).toContain('*#42* <@W2> <!date^');
+    expect(text).toContain('&lt;!channel&gt; &lt;@U999&gt; &lt;https://evil.example|click here&gt; &amp;');
+    expect(text).not.toContain('```');
+    for (const token of liveTokens(text)) expect(token).toMatch(/^<@(U1|W2)>$|^<!date\^\d+\^[^|]*\|[\d: -]+UTC>$/);
+  });
+
+  it('keeps a long listing within Slack’s limits, however hostile the text', () => {
+    const messages = Array.from({ length: 50 }, (_, n) => message(n + 1, '<&>'.repeat(333)));
+    const text = listText(messages, 50);
+    expect(text.length).toBeLessThan(MESSAGE_TEXT_LIMIT);
+    for (const token of liveTokens(text)) expect(token).toMatch(/^<@U1>$|^<!date\^/);
+  });
+
+  it('says when the board is empty', () => {
+    expect(listText([], 10)).toMatch(/empty/i);
+  });
+});
+
+describe('fitBodies', () => {
+  it('escapes and keeps everything when it fits', () => {
+    expect(fitBodies(['a < b', 'c'], 100)).toEqual(['a &lt; b', 'c']);
+  });
+
+  it('shortens only the longest texts, to a common cap, and stays within the budget', () => {
+    const texts = ['short', 'x'.repeat(500), 'y'.repeat(300)];
+    const fitted = fitBodies(texts, 400);
+    expect(fitted[0]).toBe('short');
+    expect(fitted[1]).toMatch(/^x+… _\(shortened\)_$/);
+    expect(fitted[2]).toMatch(/^y+… _\(shortened\)_$/);
+    expect(fitted.join('').length).toBeLessThanOrEqual(400);
+  });
+
+  it('never cuts inside an escape, a surrogate pair or a grapheme cluster', () => {
+    const family = '👩‍👩‍👧‍👦';
+    const fitted = fitBodies(['<'.repeat(200), family.repeat(100), 'e\u0301'.repeat(200)], 300);
+    const [escapes = '', emoji = '', accents = ''] = fitted;
+    expect(escapes.replace(/… _\(shortened\)_$/, '')).toMatch(/^(&lt;)+$/);
+    expect(emoji.replace(/… _\(shortened\)_$/, '')).toMatch(new RegExp(`^(${family})+$`, 'u'));
+    expect(accents.replace(/… _\(shortened\)_$/, '')).toMatch(/^(e\u0301)+$/);
+  });
+});
+
+describe('deletedText', () => {
+  it('words each outcome', () => {
+    expect(deletedText('deleted', 42)).toBe('Deleted *#42*.');
+    expect(deletedText('not-found', 42)).toBe('There is no message #42 on this board.');
+    expect(deletedText('not-owner', 42)).toMatch(/someone else.*only your own/);
+  });
+});

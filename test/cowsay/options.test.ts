@@ -1,0 +1,266 @@
+import type { CowCatalog } from '../../src/cowsay/cows.js';
+import { DEFAULT_COLUMNS, MAX_FACE_CHARS } from '../../src/cowsay/limits.js';
+import {
+  type CowsayCommand,
+  type CowsayOptions,
+  checkColumns,
+  checkCowName,
+  checkFacePart,
+  DEFAULT_OPTIONS,
+  parseCowsayCommand,
+} from '../../src/cowsay/options.js';
+import { testCatalog } from '../helpers.js';
+
+let catalog: CowCatalog;
+beforeAll(async () => {
+  catalog = await testCatalog();
+});
+
+const parse = (input: string): CowsayCommand => parseCowsayCommand(input, catalog);
+
+function said(input: string): { kind: 'say'; text: string; options: CowsayOptions } {
+  const command = parse(input);
+  if (command.kind !== 'say')
+    throw new Error(`expected a cow for ${JSON.stringify(input)}, got ${JSON.stringify(command)}`);
+  return command;
+}
+
+function errorOf(input: string): string {
+  const command = parse(input);
+  if (command.kind !== 'error') throw new Error(`expected an error for ${JSON.stringify(input)}, got ${command.kind}`);
+  return command.message;
+}
+
+describe('getopt-style options', () => {
+  test('plain text gets the defaults', () => {
+    expect(said('hello world')).toEqual({ kind: 'say', text: 'hello world', options: DEFAULT_OPTIONS });
+  });
+
+  test('bundles flags: -bd is -b -d', () => {
+    expect([...said('-bd hi').options.modes].sort()).toEqual(['b', 'd']);
+    expect([...said('-b -d hi').options.modes].sort()).toEqual(['b', 'd']);
+    expect([...said('-bdgpstwy hi').options.modes].sort()).toEqual(['b', 'd', 'g', 'p', 's', 't', 'w', 'y']);
+  });
+
+  test('takes a value right after its letter or as the next word', () => {
+    expect(said('-fdragon hi').options.cow).toBe('dragon');
+    expect(said('-f dragon hi').options.cow).toBe('dragon');
+    expect(said('-W30 hi').options.columns).toBe(30);
+    expect(said('-W 30 hi').options.columns).toBe(30);
+    expect(said('-e^^ -T U hi').options).toMatchObject({ eyes: '^^', tongue: 'U' });
+  });
+
+  test('ends a bundle at the first letter that takes a value', () => {
+    const { text, options } = said('-bW20 -yfdragon hi');
+    expect(options).toMatchObject({ columns: 20, cow: 'dragon' });
+    expect([...options.modes].sort()).toEqual(['b', 'y']);
+    expect(text).toBe('hi');
+  });
+
+  test('-- ends the options, so text may start with a dash', () => {
+    expect(said('-- -f dragon')).toEqual({ kind: 'say', text: '-f dragon', options: DEFAULT_OPTIONS });
+    expect(said('-f tux -- -b is text').text).toBe('-b is text');
+    expect(said('-f tux -- -b is text').options.modes).toEqual([]);
+  });
+
+  test('the first word that is not an option starts the text, kept exactly as typed', () => {
+    expect(said('-W 20 hello -f dragon').text).toBe('hello -f dragon');
+    expect(said('-W 20 hello -f dragon').options.cow).toBe('default');
+    expect(said('- is a dash').text).toBe('- is a dash');
+    expect(said('-b  line one\n  line two\t ').text).toBe('line one\n  line two\t ');
+  });
+
+  test('--think, -n and -r', () => {
+    expect(said('--think hmm').options.think).toBe(true);
+    expect(said('--THINK hmm').options.think).toBe(true);
+    expect(said('hmm').options.think).toBe(false);
+    expect(said('-n hi').options.columns).toBeUndefined();
+    expect(said('-W 30 -n hi').options.columns).toBeUndefined();
+    expect(said('hi').options.columns).toBe(DEFAULT_COLUMNS);
+    expect(said('-r hi').options.random).toBe(true);
+  });
+
+  test('cow names are case-insensitive and come back canonical', () => {
+    expect(said('-f DRAGON hi').options.cow).toBe('dragon');
+    expect(said('-f Tux hi').options.cow).toBe('tux');
+    expect(said('-f c3po hi').options.cow).toBe('C3PO');
+  });
+});
+
+describe('help, list and empty input', () => {
+  test.each(['', '   ', '\n\t', 'help', 'HELP', ' Help ', '-h', '--help', '-bh hi', '--HELP'])(
+    '%j asks for help',
+    (input) => {
+      expect(parse(input).kind).toBe('help');
+    },
+  );
+
+  test.each(['list', 'LIST', '-l', '--list', '-bl'])('%j lists the cows', (input) => {
+    expect(parse(input).kind).toBe('list');
+  });
+
+  test('options without text get help with a note, not a blank cow', () => {
+    const command = parse('-f dragon -W 30');
+    expect(command.kind).toBe('help');
+    expect(command.kind === 'help' ? command.note : undefined).toMatch(/Say something after the options/);
+    expect(parse('-- ').kind).toBe('help');
+  });
+
+  test('help or list inside text is just text', () => {
+    expect(said('help me').text).toBe('help me');
+    expect(said('-- list').text).toBe('list');
+  });
+});
+
+describe('unknown options and cows', () => {
+  test('an unknown letter is named, with the way to say text that starts with a dash', () => {
+    const message = errorOf('-x hi');
+    expect(message).toContain('"-x"');
+    expect(message).toContain('`--`');
+  });
+
+  test('a misspelt long option gets a suggestion', () => {
+    expect(errorOf('--thnik hi')).toContain('Did you mean `--think`?');
+    expect(errorOf('--lsit')).toContain('Did you mean `--list`?');
+    expect(errorOf('--frobnicate hi')).not.toContain('Did you mean');
+  });
+
+  test('a misspelt cow gets the nearest name; a far one gets the list', () => {
+    expect(errorOf('-f dragn hi')).toContain('Did you mean `dragon`?');
+    expect(errorOf('-f STEGOSAURSU hi')).toContain('Did you mean `stegosaurus`?');
+    const far = errorOf('-f qqqqqqqqqqqq hi');
+    expect(far).not.toContain('Did you mean');
+    expect(far).toContain('`/cowsay list`');
+    expect(checkCowName('nope-nope-nope', catalog)).toEqual({ ok: false, message: expect.stringContaining('nope') });
+  });
+
+  test('an option that needs a value and has none says so', () => {
+    expect(errorOf('-f')).toMatch(/-f needs a value/);
+    expect(errorOf('-W')).toMatch(/-W needs a value/);
+  });
+
+  test('-f and -r together are refused', () => {
+    expect(errorOf('-r -f dragon hi')).toMatch(/not both/);
+    expect(errorOf('-f dragon -r hi')).toMatch(/not both/);
+    expect(errorOf('-rfdragon hi')).toMatch(/not both/);
+  });
+});
+
+describe('-W', () => {
+  test.each(['10', '40', '80', '010'])('accepts %s', (value) => {
+    expect(checkColumns(value)).toEqual({ ok: true, value: Number(value) });
+  });
+
+  test.each([
+    '9',
+    '81',
+    '0',
+    '-5',
+    '-0',
+    '+40',
+    'abc',
+    '',
+    '40.5',
+    '4e1',
+    '0x20',
+    ' 40',
+    '40 ',
+    '１０',
+    '٤٠',
+    'Infinity',
+    'NaN',
+    '1000',
+    '9'.repeat(400),
+  ])('rejects %j with the allowed range', (value) => {
+    const checked = checkColumns(value);
+    expect(checked.ok).toBe(false);
+    expect(checked.ok ? '' : checked.message).toContain('from 10 to 80');
+  });
+
+  test('a negative width on the command line is a bad value, not an option', () => {
+    expect(errorOf('-W -5 hi')).toContain('from 10 to 80');
+    expect(errorOf('-W-5 hi')).toContain('from 10 to 80');
+  });
+});
+
+describe('eyes and tongue', () => {
+  test.each(['x', 'oo', '^^', '$$', '°°', 'éè', 'e\u0301e\u0301', '👀', '👨‍👩‍👧👨‍👩‍👧'])('accepts %j', (value) => {
+    expect(checkFacePart(value, 'eyes')).toEqual({ ok: true, value });
+  });
+
+  test.each([
+    ['too long', 'ooo'],
+    ['empty', ''],
+    ['a space', 'o o'],
+    ['a trailing space', 'U '],
+    ['a tab', '\t'],
+    ['a newline', 'o\n'],
+    ['a NUL', 'o\u0000'],
+    ['an escape', '\u001b['],
+    ['a C1 control', 'o\u0085'],
+    ['a right-to-left override', '\u202eo'],
+    ['a bidi isolate', 'o\u2066'],
+    ['a no-break space', 'o\u00a0'],
+  ])('rejects %s', (_what, value) => {
+    const checked = checkFacePart(value, 'tongue');
+    expect(checked.ok).toBe(false);
+    expect(checked.ok ? '' : checked.message).toContain(`The tongue must be 1 or ${MAX_FACE_CHARS} visible characters`);
+  });
+
+  test('rejects them on the command line too', () => {
+    expect(errorOf('-e ooo hi')).toContain('The eyes must be');
+    expect(errorOf('-T \u202eU hi')).toContain('The tongue must be');
+    expect(errorOf('-e o\u0000 hi')).toContain('The eyes must be');
+  });
+});
+
+describe('hostile input', () => {
+  test.each([
+    '../../etc/passwd',
+    '/proc/self/environ',
+    'default/../x',
+    'default/../default',
+    '..\\..\\windows\\win.ini',
+    './default',
+    'default\u0000',
+    '.',
+    '..',
+    'default.cow',
+  ])('-f %j is refused: no cow name is a path', (name) => {
+    expect(parse(`-f ${name} hi`).kind).toBe('error');
+    expect(checkCowName(name, catalog).ok).toBe(false);
+  });
+
+  test('error messages show hostile input on one line, bounded, without controls or bidi overrides', () => {
+    for (const input of [
+      `-f ${'a'.repeat(100_000)} hi`,
+      `-e ${'x'.repeat(100_000)} hi`,
+      `-W ${'9'.repeat(100_000)} hi`,
+      '-f \u202eevil\u0000\u001b[31m hi',
+      `-${'q'.repeat(100_000)}`,
+    ]) {
+      const message = errorOf(input);
+      expect(message.length).toBeLessThan(300);
+      expect(message).not.toMatch(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/u);
+    }
+  });
+
+  test('100 KB of text is parsed, not rejected here (the renderer owns the length limit)', () => {
+    const text = 'moo '.repeat(25_000);
+    expect(said(`-f tux ${text}`).text).toBe(text);
+  });
+
+  test('unicode and right-to-left text pass through as typed', () => {
+    expect(said('-f dragon 日本語 🐄 مرحبا').text).toBe('日本語 🐄 مرحبا');
+    expect(said('\u202eoom').text).toBe('\u202eoom');
+  });
+
+  test('unicode dashes are not options', () => {
+    expect(said('—f dragon').text).toBe('—f dragon');
+    expect(said('−f dragon').options.cow).toBe('default');
+  });
+
+  test('a NUL in the options is an error, not a crash', () => {
+    expect(parse('-\u0000 hi').kind).toBe('error');
+  });
+});

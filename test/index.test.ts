@@ -1,0 +1,222 @@
+/**
+ * The built app as a process, the way the Procfile starts it: start-up faults, SIGTERM with requests in
+ * flight, and what a full run writes to its log. `npm test` builds dist/ before jest runs.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nowSeconds, sendSlashCommand, slackSignature, slashCommandBody, TEST_SIGNING_SECRET } from './helpers.js';
+
+const ENTRY = new URL('../dist/index.js', import.meta.url).pathname;
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+let workDir: string;
+beforeAll(() => {
+  if (!existsSync(ENTRY)) throw new Error('dist/index.js is missing: run `npm run build` (npm test does) first.');
+  workDir = mkdtempSync(join(tmpdir(), 'cowsay-process-'));
+});
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+/** Spawns the app with exactly `env` (plus PATH), from an empty directory so no .env file is picked up. */
+function spawnApp(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, [ENTRY], {
+    cwd: workDir,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitForListening(started: Started, port: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (started.child.exitCode !== null) throw new Error(`App exited early:\n${started.output()}`);
+    try {
+      await fetch(`http://127.0.0.1:${port}/healthz`);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  throw new Error(`App did not start:\n${started.output()}`);
+}
+
+function expectOneClearLine(output: string, expected: RegExp): void {
+  expect(output).toMatch(expected);
+  // A clear line, not a stack trace.
+  expect(output).not.toMatch(/^\s+at /m);
+}
+
+describe('start-up faults: one clear line and a non-zero exit', () => {
+  it('missing signing secret', async () => {
+    const started = spawnApp({ PORT: '0' });
+    expect(await started.exited).toBe(1);
+    expectOneClearLine(started.output(), /SLACK_SIGNING_SECRET is not set.*Basic Information/);
+  });
+
+  it('placeholder signing secret', async () => {
+    const started = spawnApp({ SLACK_SIGNING_SECRET: 'your-signing-secret', PORT: '0' });
+    expect(await started.exited).toBe(1);
+    expectOneClearLine(started.output(), /SLACK_SIGNING_SECRET holds a placeholder/);
+  });
+
+  it('port in use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const started = spawnApp({
+        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+        PORT: String(port),
+        DATABASE_URL: `sqlite:${join(workDir, 'port.db')}`,
+      });
+      expect(await started.exited).toBe(1);
+      expectOneClearLine(started.output(), /port .*in use/i);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('unwritable SQLite location', async () => {
+    const notADirectory = join(workDir, 'a-file');
+    writeFileSync(notADirectory, 'x');
+    const started = spawnApp({
+      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      PORT: '0',
+      DATABASE_URL: `sqlite:${join(notADirectory, 'cowsay.db')}`,
+    });
+    expect(await started.exited).toBe(1);
+    expectOneClearLine(started.output(), /failed to start: .*(SQLite|database|directory)/i);
+  });
+
+  it('unreachable PostgreSQL, without showing its password', async () => {
+    const port = await freePort();
+    const started = spawnApp({
+      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      PORT: '0',
+      DATABASE_URL: `postgres://cowsay:hunter2-password@127.0.0.1:${port}/cowsay`,
+    });
+    expect(await started.exited).toBe(1);
+    expectOneClearLine(started.output(), /failed to start: .*(PostgreSQL|database)/i);
+    expect(started.output()).not.toContain('hunter2-password');
+  });
+});
+
+describe('SIGTERM', () => {
+  it('stops accepting, answers the request in flight, closes the store and exits 0', async () => {
+    const port = await freePort();
+    const started = spawnApp({
+      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      PORT: String(port),
+      DATABASE_URL: `sqlite:${join(workDir, 'sigterm.db')}`,
+    });
+    await waitForListening(started, port);
+
+    // A request in flight: headers and half the body sent, the rest after SIGTERM.
+    const body = slashCommandBody({ command: '/cowsay', text: 'goodbye' });
+    const timestamp = String(nowSeconds());
+    const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = httpRequest(`http://127.0.0.1:${port}/slack/events`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'Content-Length': Buffer.byteLength(body),
+          'X-Slack-Request-Timestamp': timestamp,
+          'X-Slack-Signature': slackSignature(TEST_SIGNING_SECRET, timestamp, body),
+        },
+      });
+      request.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      });
+      request.on('error', reject);
+      request.write(body.slice(0, 40));
+      setTimeout(() => {
+        started.child.kill('SIGTERM');
+        setTimeout(() => request.end(body.slice(40)), 300);
+      }, 200);
+    });
+
+    const answered = await inFlight;
+    expect(answered.status).toBe(200);
+    expect(answered.text).toContain('goodbye');
+    const code = await started.exited;
+    expect(code).toBe(0);
+    expect(started.output()).toContain('SIGTERM received');
+    expect(started.output()).toContain('Stopped cleanly');
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  }, 30_000);
+});
+
+describe('secrets in the log', () => {
+  it('never logs the signing secret, a token or the database password, errors included', async () => {
+    const port = await freePort();
+    const secrets = {
+      SLACK_SIGNING_SECRET: 'log-check-signing-secret-7f3a9c21',
+      SLACK_BOT_TOKEN: 'xoxb-0000000000-1111111111-logchecktokenvalue',
+    };
+    const databaseUrl = process.env.TEST_DATABASE_URL;
+    const password = 'log-check-db-password-5e1d';
+    const started = spawnApp({
+      ...secrets,
+      PORT: String(port),
+      LOG_LEVEL: 'debug',
+      DATABASE_URL:
+        databaseUrl === undefined ? `sqlite:${join(workDir, 'secrets.db')}` : withPassword(databaseUrl, password),
+    });
+    await waitForListening(started, port);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const secret = secrets.SLACK_SIGNING_SECRET;
+    // A full run: good and bad commands, forged requests, errors.
+    await sendSlashCommand(baseUrl, { command: '/cowsay', text: 'hello' }, { secret });
+    await sendSlashCommand(baseUrl, { command: '/cowsay', text: '-f /proc/self/environ x' }, { secret });
+    await sendSlashCommand(baseUrl, { command: '/chat', text: 'a post' }, { secret });
+    await sendSlashCommand(baseUrl, { command: '/chat', text: 'delete 999' }, { secret });
+    await sendSlashCommand(baseUrl, { command: '/cowsay', text: 'forged' }, { secret: 'wrong-secret-000000000000' });
+    await sendSlashCommand(baseUrl, { command: '/cowsay', text: 'stale' }, { secret, timestamp: nowSeconds() - 999 });
+    await fetch(`${baseUrl}/slack/events`, { method: 'POST', body: 'x'.repeat(100_000) }).catch(() => undefined);
+    await fetch(`${baseUrl}/say/${'%E0%A4%A'}`);
+    started.child.kill('SIGTERM');
+    expect(await started.exited).toBe(0);
+
+    const log = started.output();
+    expect(log.length).toBeGreaterThan(0);
+    expect(log).not.toContain(secrets.SLACK_SIGNING_SECRET);
+    expect(log).not.toContain(secrets.SLACK_BOT_TOKEN);
+    expect(log).not.toContain(password);
+  }, 30_000);
+});
+
+/** The test database URL with a password added: trust authentication ignores it, so the app still connects. */
+function withPassword(url: string, password: string): string {
+  const parsed = new URL(url);
+  parsed.password = password;
+  return parsed.toString();
+}

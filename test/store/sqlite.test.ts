@@ -1,0 +1,96 @@
+/**
+ * The SQLite backend on real files in a temp directory: the shared contract, plus what only SQLite has
+ * (WAL, the file and its directory, the query plan, a second process holding the write lock).
+ */
+import Database from 'better-sqlite3';
+import { StoreUnavailableError } from '../../src/store/message-store.js';
+import { createSqliteStore, SQLITE_LATEST_SQL } from '../../src/store/sqlite.js';
+import { storeContract } from './contract.js';
+import { createTempDir, type TempDir } from './test-databases.js';
+
+let dir: TempDir;
+beforeAll(() => {
+  dir = createTempDir();
+});
+afterAll(() => dir.remove());
+
+describe('SQLite store: the MessageStore contract', () => {
+  storeContract(() => ({ open: async () => createSqliteStore({ path: dir.file('contract.db') }) }));
+});
+
+describe('SQLite store', () => {
+  const board = { enterpriseId: '', teamId: 'T1', channelId: 'C1' };
+
+  it('creates the directory on demand and uses WAL with full sync', async () => {
+    const path = dir.file('nested/deeper/board.db');
+    const store = createSqliteStore({ path });
+    await store.post(board, 'U1', 'hello');
+    await store.close();
+    // A separate connection sees what is on disk: WAL is a property of the file.
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.prepare('SELECT text FROM chat_messages').pluck().all()).toEqual(['hello']);
+    db.close();
+  });
+
+  it('migrates once: opening the same file again keeps the schema version and the data', async () => {
+    const path = dir.file('migrate.db');
+    const first = createSqliteStore({ path });
+    await first.post(board, 'U1', 'before');
+    await first.close();
+    const second = createSqliteStore({ path });
+    expect((await second.latest(board, 10)).map((message) => message.text)).toEqual(['before']);
+    await second.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('lists a board by walking its index, whatever the table size (no scan, no sort)', async () => {
+    const path = dir.file('plan.db');
+    const store = createSqliteStore({ path });
+    await store.close();
+    const db = new Database(path);
+    const insert = db.prepare(
+      'INSERT INTO chat_messages (enterprise_id, team_id, channel_id, user_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    db.transaction(() => {
+      for (let n = 0; n < 20_000; n += 1) insert.run('', `T${n % 7}`, `C${n % 97}`, 'U1', `message ${n}`, n);
+    })();
+    db.exec('ANALYZE');
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN ${SQLITE_LATEST_SQL}`)
+      .all('', 'T1', 'C1', 10)
+      .map((row) => (row as { detail: string }).detail)
+      .join('\n');
+    db.close();
+    expect(plan).toMatch(
+      /SEARCH chat_messages USING INDEX chat_messages_board_latest \(enterprise_id=\? AND team_id=\? AND channel_id=\?\)/,
+    );
+    // A temp B-tree would mean sorting the whole board: cost growing with its size.
+    expect(plan).not.toMatch(/TEMP B-TREE|SCAN chat_messages/);
+  });
+
+  it('reports a write lock held by another process as unavailable, then recovers once it is released', async () => {
+    const path = dir.file('locked.db');
+    const store = createSqliteStore({ path, busyTimeoutMs: 100 });
+    const before = await store.post(board, 'U1', 'before the lock');
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(store.post(board, 'U1', 'while locked')).rejects.toBeInstanceOf(StoreUnavailableError);
+      // WAL: readers are not blocked by a writer.
+      expect(await store.latest(board, 10)).toEqual([before]);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    const after = await store.post(board, 'U1', 'after the lock');
+    expect((await store.latest(board, 10)).map((message) => message.text)).toEqual([before.text, after.text]);
+    await store.close();
+  });
+
+  it('refuses a file it cannot open, at start-up', () => {
+    expect(() => createSqliteStore({ path: dir.path })).toThrow();
+  });
+});
