@@ -142,7 +142,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     logger.debug(`PostgreSQL store ready (schema version ${MIGRATIONS.length}).`);
   } catch (error) {
     logger.error(
-      `PostgreSQL is not reachable at start-up (${publicReason(error)}); starting anyway, /chat answers ` +
+      `PostgreSQL is not ready at start-up (${publicReason(error)}); starting anyway, /chat answers ` +
         `"unavailable" until it is: ${redact(describe(error))}`,
     );
   }

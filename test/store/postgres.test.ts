@@ -40,7 +40,29 @@ describeWithPostgres('PostgreSQL store', () => {
   });
 
   it('runs the migrations once when several instances start at the same moment', async () => {
-    const started = await Promise.all(Array.from({ length: 6 }, () => open()));
+    // Line every instance up at the start of its migration: an uncommitted CREATE of the table they all
+    // create first makes each one wait, then all are let go at once. Without a lock of their own they
+    // would now race to create the tables, and all but one would fail.
+    const blocker = await schema.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('CREATE TABLE schema_migrations (version integer PRIMARY KEY)');
+    const loggers = Array.from({ length: 6 }, () => createCapturingLogger());
+    const starting = Promise.all(loggers.map((logger) => open(schema.url, logger)));
+    const giveUp = Date.now() + 10_000;
+    for (;;) {
+      const [row] = await schema.query<{ waiting: number }>(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity
+         WHERE application_name = 'cowsay-slack migrations' AND wait_event_type = 'Lock'`,
+      );
+      if (row?.waiting === loggers.length) break;
+      if (Date.now() > giveUp) throw new Error(`only ${row?.waiting} instances reached the migration`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await blocker.query('ROLLBACK');
+    await blocker.end();
+    const started = await starting;
+
+    for (const logger of loggers) expect(logger.lines.filter((line) => line.startsWith('[error]'))).toEqual([]);
     const versions = await schema.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
     expect(versions.map((row) => row.version)).toEqual([1]);
     // Every instance works on the one table.
@@ -75,6 +97,19 @@ describeWithPostgres('PostgreSQL store', () => {
     expect(plan).not.toMatch(/Seq Scan|Sort/);
   });
 
+  it('uses TLS when the URL asks for it, and never falls back to an unencrypted connection', async () => {
+    const url = new URL(schema.url);
+    url.searchParams.set('sslmode', 'no-verify');
+    const store = await open(url.toString());
+    const [setting] = await schema.query<{ ssl: string }>('SHOW ssl');
+    if (setting?.ssl === 'on') {
+      await expect(store.ping()).resolves.toBeUndefined();
+    } else {
+      // This server offers no TLS: a store that was asked for it must refuse to talk in the clear.
+      await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+    }
+  });
+
   it('opens while the database is unreachable, answers "unavailable" fast, and heals when it is back', async () => {
     const proxy: TcpProxy = await startTcpProxy(testDatabaseAddress());
     try {
@@ -96,7 +131,7 @@ describeWithPostgres('PostgreSQL store', () => {
       const publicText = String((failure as Error).message);
       expect(publicText).not.toContain(String(proxy.port));
       expect(publicText).not.toContain('127.0.0.1');
-      expect(logger.lines.some((line) => /not reachable/i.test(line))).toBe(true);
+      expect(logger.lines.some((line) => /not ready at start-up/.test(line))).toBe(true);
       expect([publicText, ...logger.lines].join('\n')).not.toContain(password);
     } finally {
       await proxy.close();

@@ -30,6 +30,8 @@ export interface TestSchema {
   readonly name: string;
   /** A URL for the same schema through another host and port (e.g. a proxy), optionally with a password. */
   urlVia(host: string, port: number, password?: string): string;
+  /** A connection of the test's own, in this schema; the caller ends it. */
+  connect(): Promise<pg.Client>;
   /** Runs SQL as the test's own admin connection (in this schema). */
   query<Row extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<Row[]>;
   drop(): Promise<void>;
@@ -62,6 +64,11 @@ export async function createTestSchema(): Promise<TestSchema> {
       url.port = String(port);
       if (password !== undefined) url.password = password;
       return withSchema(url);
+    },
+    async connect() {
+      const client = new pg.Client({ connectionString: withSchema(new URL(base)) });
+      await client.connect();
+      return client;
     },
     async query<Row extends pg.QueryResultRow>(text: string, values: unknown[] = []) {
       return (await admin.query<Row>(text, values)).rows;
