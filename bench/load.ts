@@ -7,11 +7,16 @@
  */
 import autocannon from 'autocannon';
 import { SLACK_EVENTS_PATH } from './processes.js';
+import { signedHeaders } from './slack-request.js';
 
 export interface LoadOptions {
   port: number;
-  body: string;
-  headers: Record<string, string>;
+  /**
+   * The slash-command body. A string is signed once and sent as is (cheapest for the load generator); a
+   * function is called for every request, whose body is then signed as it is sent (for requests that must
+   * differ, such as posts by many users).
+   */
+  body: string | (() => string);
   connections: number;
   durationSeconds: number;
 }
@@ -30,15 +35,26 @@ export interface LoadResult {
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const latency = new LatencyHistogram();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const body = options.body;
     const instance = autocannon(
       {
         url: `http://127.0.0.1:${options.port}${SLACK_EVENTS_PATH}`,
         method: 'POST',
-        headers: options.headers,
-        body: options.body,
         connections: options.connections,
         duration: options.durationSeconds,
         timeout: 10,
+        ...(typeof body === 'string'
+          ? { body, headers: signedHeaders(body) }
+          : {
+              requests: [
+                {
+                  setupRequest: (request: autocannon.Request) => {
+                    const next = body();
+                    return { ...request, body: next, headers: signedHeaders(next) };
+                  },
+                },
+              ],
+            }),
       },
       (error: unknown, finished) => (error ? reject(error) : resolve(finished)),
     );

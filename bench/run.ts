@@ -13,7 +13,9 @@
  * Knobs (environment): BENCH_DURATION (s per round, default 8), BENCH_ROUNDS (3), BENCH_WARMUP (s, 2),
  * BENCH_CONNECTIONS (10), BENCH_COLD_STARTS (7), BENCH_PARTS (cowsay,store), BENCH_STORE_MESSAGES
  * (1000000), BENCH_STORE_DURATION (s per measurement, 5), BENCH_POSTGRES_URL (default TEST_DATABASE_URL;
- * "off" skips PostgreSQL).
+ * "off" skips PostgreSQL), BENCH_APPS (entry scripts to compare, comma-separated, each optionally
+ * preceded by node options, e.g. "dist/index.js,--optimize-for-size dist/index.js"; default dist/index.js;
+ * the store part uses the first script).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -31,9 +33,8 @@ import {
 } from './processes.js';
 import { formatMegabytes, formatNumber, markdownTable, median, progress } from './report.js';
 import { SIGNATURE_LIFETIME_SECONDS, signedHeaders, slashCommandBody } from './slack-request.js';
-import { benchStore, type StoreKnobs } from './store.js';
+import { type AppEntry, benchStore, type StoreKnobs } from './store.js';
 
-const APP_SCRIPT = 'dist/index.js';
 const BASELINE_SCRIPT = 'dist/bench/bench/baseline-server.js';
 
 interface Knobs extends StoreKnobs {
@@ -43,6 +44,20 @@ interface Knobs extends StoreKnobs {
   connections: number;
   coldStarts: number;
   parts: ReadonlySet<string>;
+  apps: readonly AppEntry[];
+}
+
+/** An entry of BENCH_APPS: a script, optionally preceded by node options ("--optimize-for-size dist/index.js"). */
+function parseAppEntry(entry: string): AppEntry {
+  const words = entry.split(/\s+/);
+  return { label: entry, script: words[words.length - 1] ?? entry, nodeArgs: words.slice(0, -1) };
+}
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function readKnobs(env: NodeJS.ProcessEnv): Knobs {
@@ -55,6 +70,7 @@ function readKnobs(env: NodeJS.ProcessEnv): Knobs {
     return value;
   };
   const postgres = env.BENCH_POSTGRES_URL ?? env.TEST_DATABASE_URL;
+  const apps = list(env.BENCH_APPS ?? 'dist/index.js').map(parseAppEntry);
   return {
     // A signature is signed once per round, so a round must end inside its validity.
     durationSeconds: whole('BENCH_DURATION', 8, 1, SIGNATURE_LIFETIME_SECONDS),
@@ -62,7 +78,9 @@ function readKnobs(env: NodeJS.ProcessEnv): Knobs {
     warmupSeconds: whole('BENCH_WARMUP', 2, 0, 60),
     connections: whole('BENCH_CONNECTIONS', 10, 1, 1000),
     coldStarts: whole('BENCH_COLD_STARTS', 7, 1, 50),
-    parts: new Set((env.BENCH_PARTS ?? 'cowsay,store').split(',').map((part) => part.trim())),
+    parts: new Set(list(env.BENCH_PARTS ?? 'cowsay,store')),
+    apps,
+    app: apps[0] ?? parseAppEntry('dist/index.js'),
     storeMessages: whole('BENCH_STORE_MESSAGES', 1_000_000, 1_000, 100_000_000),
     storeDurationSeconds: whole('BENCH_STORE_DURATION', 5, 1, SIGNATURE_LIFETIME_SECONDS),
     postgresUrl: postgres === undefined || postgres === '' || postgres === 'off' ? undefined : postgres,
@@ -71,7 +89,7 @@ function readKnobs(env: NodeJS.ProcessEnv): Knobs {
 
 async function main(): Promise<void> {
   const knobs = readKnobs(process.env);
-  for (const script of [APP_SCRIPT, BASELINE_SCRIPT]) {
+  for (const script of [...knobs.apps.map((app) => app.script), BASELINE_SCRIPT]) {
     if (!existsSync(script)) throw new Error(`${script} is missing: run the benchmark with \`npm run bench\`.`);
   }
   const pinning = pinProcesses();
@@ -112,14 +130,18 @@ async function benchCowsay(knobs: Knobs, pinning: Pinning, scratch: string): Pro
   const specs: ServerSpec[] = [
     { name: 'baseline: bare node:http', script: BASELINE_SCRIPT, env: {} },
     // The app as deployed, with its SQLite store in a scratch file (part 1 never touches the store).
-    {
-      name: 'app: Bolt App + our receiver',
-      script: APP_SCRIPT,
-      env: { DATABASE_URL: `sqlite:${join(scratch, 'cowsay.db')}` },
-    },
+    ...knobs.apps.map((app, index) => ({
+      name: knobs.apps.length === 1 ? 'app: Bolt App + our receiver' : `app: ${app.label}`,
+      script: app.script,
+      nodeArgs: app.nodeArgs,
+      env: { DATABASE_URL: `sqlite:${join(scratch, `cowsay-${index}.db`)}` },
+    })),
   ];
-  /** Each round swaps who goes first, so drift (thermal, page cache, other tenants) hits both alike. */
-  const inTurn = (round: number) => (round % 2 === 0 ? specs : [...specs].reverse());
+  /** Each round rotates who goes first, so drift (thermal, page cache, other tenants) hits all alike. */
+  const inTurn = (round: number) => {
+    const first = round % specs.length;
+    return [...specs.slice(first), ...specs.slice(0, first)];
+  };
 
   const coldStarts = new Map<string, number[]>(specs.map((spec) => [spec.name, []]));
   for (let attempt = 0; attempt < knobs.coldStarts; attempt += 1) {
@@ -149,7 +171,6 @@ async function benchCowsay(knobs: Knobs, pinning: Pinning, scratch: string): Pro
         const result = await runLoad({
           port: server.port,
           body,
-          headers: signedHeaders(body),
           connections: knobs.connections,
           durationSeconds: warmup ? knobs.warmupSeconds : knobs.durationSeconds,
         });

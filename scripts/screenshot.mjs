@@ -56,7 +56,8 @@ const app = createCowsayApp({
   catalog: await loadCowCatalog(),
   logger: quiet,
 });
-const { port } = await app.start(0);
+// Port 3000 when it is free, so the examples on the pages read as they would for a newcomer.
+const { port } = await app.start(3000).catch(() => app.start(0));
 const origin = `http://localhost:${port}`;
 const profile = await mkdtemp(join(tmpdir(), 'cowsay-chromium-'));
 const problems = [];

@@ -132,6 +132,11 @@ function parseDatabaseUrl(value: string): StoreConfig | string {
   return 'DATABASE_URL must be unset, sqlite:<path> or postgres://… (the scheme was not recognised).';
 }
 
+/** Whether the real environment (not `.env`) provides the signing secret; `npm run dev` asks before touching `.env`. */
+export function environmentHasSigningSecret(): boolean {
+  return (process.env.SLACK_SIGNING_SECRET?.trim() ?? '') !== '';
+}
+
 /** What the local tools (`npm run slash`) need to talk to the app running beside them. */
 export interface LocalToolSettings {
   /** The app's signing secret, to sign requests the way Slack does; `undefined` if none is configured. */

@@ -11,7 +11,7 @@ import addFormats from 'ajv-formats';
 import { type CowsayApp, createCowsayApp } from '../src/app.js';
 import { type Config, parseConfig } from '../src/config.js';
 import { type CowCatalog, loadCowCatalog } from '../src/cowsay/cows.js';
-import type { Board, DeleteOutcome, MessageStore, StoredMessage } from '../src/store/message-store.js';
+import type { Board, DeleteOutcome, MessageStore, StoredMessage, TokenTake } from '../src/store/message-store.js';
 
 export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 
@@ -146,6 +146,27 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return parseConfig({ SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, PORT: '0', ...overrides });
 }
 
+/**
+ * mulberry32: a tiny deterministic generator, so a failing randomised test can be replayed from its seed.
+ * Shared by the fuzz and isolation tests.
+ */
+export function createRandom(seed: number) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (max: number) => Math.floor(next() * max);
+  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
+  const bytes = (length: number) => Buffer.from(Array.from({ length }, () => int(256)));
+  return { next, int, pick, bytes };
+}
+
+export type Random = ReturnType<typeof createRandom>;
+
 /** A logger that keeps every line, so tests can assert on (or search) what was logged. */
 export interface CapturingLogger extends Logger {
   readonly lines: string[];
@@ -201,6 +222,11 @@ export function createFakeStore(): MessageStore & { failing: boolean } {
       if (messages[index]?.userId !== userId) return 'not-owner';
       messages.splice(index, 1);
       return 'deleted';
+    },
+    // Never limits: the post limit is tested on the real stores (test/store/contract.ts and over HTTP).
+    async takeToken(): Promise<TokenTake> {
+      if (store.failing) throw new Error('fake store is down');
+      return { allowed: true };
     },
     async ping() {
       if (store.failing) throw new Error('fake store is down');

@@ -2,9 +2,18 @@
  * `/chat` from request to reply text: check who and where, parse, call the store, word the answer.
  * Takes plain values and a `MessageStore`; knows nothing of Bolt or HTTP.
  */
-import type { Board, MessageStore, StoredMessage } from '../store/message-store.js';
+import type { Board, MessageStore, StoredMessage, TokenBucketPolicy } from '../store/message-store.js';
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, MAX_MESSAGE_CHARS, parseChatCommand } from './parse.js';
-import { deletedText, helpText, listText, POST_UNCONFIRMED_TEXT, postedText, UNAVAILABLE_TEXT } from './reply.js';
+import { POST_RATE_POLICY } from './rate-limit.js';
+import {
+  deletedText,
+  helpText,
+  listText,
+  POST_UNCONFIRMED_TEXT,
+  postedText,
+  rateLimitedText,
+  UNAVAILABLE_TEXT,
+} from './reply.js';
 
 /** The fields of Slack's verified slash-command payload that `/chat` uses. */
 export interface ChatRequest {
@@ -26,6 +35,10 @@ export interface ChatDependencies {
    * request has already spent some of them on the way in.
    */
   budgetMs?: number;
+  /** How fast one user may post to one board; {@link POST_RATE_POLICY} unless a test says otherwise. */
+  postPolicy?: TokenBucketPolicy;
+  /** The post limit's clock, in milliseconds since the epoch; tests pass their own so they need not wait. */
+  now?: () => number;
 }
 
 export const DEFAULT_CHAT_BUDGET_MS = 2500;
@@ -74,6 +87,13 @@ export async function handleChatCommand(request: ChatRequest, dependencies: Chat
       return outcome === undefined ? UNAVAILABLE_TEXT : deletedText(outcome, command.id);
     }
     case 'post': {
+      // Only a valid post spends a token (an error above never reached the store), and it is spent before the
+      // insert, so a refused post stores nothing. A post that fails after its token was taken still spent it.
+      const policy = dependencies.postPolicy ?? POST_RATE_POLICY;
+      const now = dependencies.now ?? Date.now;
+      const take = await attempt(() => store.takeToken(board, request.userId, policy, now()));
+      if (take === undefined) return UNAVAILABLE_TEXT;
+      if (!take.allowed) return rateLimitedText(take.retryAfterMs, policy);
       const posted = await attempt(() => store.post(board, request.userId, command.text));
       // Past the deadline the insert may still commit; the reply says so rather than "nothing was changed".
       if (posted === undefined) return POST_UNCONFIRMED_TEXT;

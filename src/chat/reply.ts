@@ -5,7 +5,7 @@
  */
 
 import { inertText } from '../slack/format.js';
-import type { DeleteOutcome, StoredMessage } from '../store/message-store.js';
+import type { DeleteOutcome, StoredMessage, TokenBucketPolicy } from '../store/message-store.js';
 
 /**
  * The most characters of message bodies one reply shows. Slack truncates message text past 40,000
@@ -83,6 +83,27 @@ export function deletedText(outcome: DeleteOutcome, id: number): string {
     case 'not-owner':
       return `#${id} was posted by someone else: you can delete only your own messages.`;
   }
+}
+
+/**
+ * The answer to a post over the limit: friendly, says when posting works again, and that nothing was
+ * stored (so the user knows to send it again rather than look for it).
+ */
+export function rateLimitedText(retryAfterMs: number, policy: TokenBucketPolicy): string {
+  return (
+    `Easy there: you can post ${policy.burst} messages in a row to this board, then one every ` +
+    `${duration(policy.refillIntervalMs)}. Your message was not stored; you can post again in ` +
+    `${duration(retryAfterMs)}. Reading the board with \`/chat list\` works any time.`
+  );
+}
+
+/** Rounded up, so "in 15 seconds" is never too early. */
+function duration(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds < 120) return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 120) return `${minutes} minutes`;
+  return `${Math.ceil(minutes / 60)} hours`;
 }
 
 /** A piece of user input quoted in a reply: escaped, on one line, and short. */

@@ -10,7 +10,7 @@ import { renderCow } from '../cowsay/render.js';
 import { decodeEntities, ephemeral, inChannelCodeBlock, inertText, type SlashCommandReply } from '../slack/format.js';
 
 export const COWSAY_USAGE = [
-  '*Usage:* `/cowsay [options] <text>` — the cow says your text in the channel.',
+  '*Usage:* `/cowsay [options] &lt;text&gt;` — the cow says your text in the channel.',
   '',
   '`-f NAME` pick a cow (`/cowsay list` shows them) · `-r` a random cow',
   '`-e EYES` `-T TONGUE` at most 2 characters each',

@@ -7,7 +7,14 @@ import type { MessageStore } from './message-store.js';
 import { createPostgresStore } from './postgres.js';
 import { createSqliteStore } from './sqlite.js';
 
-export type { Board, DeleteOutcome, MessageStore, StoredMessage } from './message-store.js';
+export type {
+  Board,
+  DeleteOutcome,
+  MessageStore,
+  StoredMessage,
+  TokenBucketPolicy,
+  TokenTake,
+} from './message-store.js';
 export { StoreUnavailableError } from './message-store.js';
 
 /**
@@ -24,6 +31,9 @@ export { StoreUnavailableError } from './message-store.js';
  *   choice when the database is far from the app: a slash command must be answered in 3 seconds, so each
  *   query gets at most 1.5 s, and a high-latency link turns into "the board is unavailable". Also mind the
  *   plan's connection limit: each instance keeps up to 5 connections.
+ *
+ * The store also keeps the `/chat` post limit's token buckets (`takeToken`), in the same database: so the
+ * limit is one limit for every instance on PostgreSQL, and for every process on one SQLite file.
  *
  * A PostgreSQL that is down at start-up does not stop the app (see createPostgresStore); an SQLite file
  * that cannot be opened does, because that is a local mistake a restart will not fix.

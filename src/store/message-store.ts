@@ -19,6 +19,26 @@ export interface StoredMessage {
 
 export type DeleteOutcome = 'deleted' | 'not-found' | 'not-owner';
 
+/**
+ * A token bucket: it holds at most `burst` tokens, starts full, and gains one token every
+ * `refillIntervalMs`. The numbers are the caller's policy (see src/chat/rate-limit.ts); the store only keeps
+ * each bucket's state where every app instance sees it.
+ *
+ * The state is one whole number per bucket, `full_at`: the instant the bucket will be full again if nobody
+ * takes from it. At `now` it holds `burst - max(0, full_at - now) / refillIntervalMs` tokens, so a take is
+ * allowed when `max(full_at, now) - now <= (burst - 1) * refillIntervalMs`, and then moves `full_at` to
+ * `max(full_at, now) + refillIntervalMs`. Whole milliseconds throughout: no rounding, no drift.
+ */
+export interface TokenBucketPolicy {
+  /** Whole tokens, 1 to {@link MAX_BUCKET_BURST}. */
+  readonly burst: number;
+  /** Whole milliseconds per token, 1 to {@link MAX_REFILL_INTERVAL_MS}. */
+  readonly refillIntervalMs: number;
+}
+
+/** What one take got: a token, or how long until the bucket holds one again. */
+export type TokenTake = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
+
 export interface MessageStore {
   /** Stores a message; resolves only once it is durably committed. */
   post(board: Board, userId: string, text: string): Promise<StoredMessage>;
@@ -26,6 +46,16 @@ export interface MessageStore {
   latest(board: Board, limit: number): Promise<StoredMessage[]>;
   /** Deletes a message of the board if `userId` wrote it. A message of another board is 'not-found'. */
   delete(board: Board, id: number, userId: string): Promise<DeleteOutcome>;
+  /**
+   * Takes one token from the bucket of (`board`, `userId`), first refilling it for the time passed since it
+   * was last touched. Atomic: concurrent takes, from this instance or any other on the same database, never
+   * hand out more tokens than the policy allows. `nowMs` is the caller's clock (milliseconds since the
+   * epoch), so tests need not wait; a clock that goes backwards refills nothing.
+   *
+   * A bucket that has been full for {@link IDLE_BUCKET_MS} is the same as no bucket, so the store deletes such
+   * rows from time to time (see {@link SWEEP_EVERY_TAKES}): they cannot pile up.
+   */
+  takeToken(board: Board, userId: string, policy: TokenBucketPolicy, nowMs: number): Promise<TokenTake>;
   /** Resolves when the store answers; rejects with the reason when it does not. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -35,6 +65,20 @@ export interface MessageStore {
 export const MAX_LATEST_LIMIT = 1000;
 /** The store's own bound on a message, in UTF-16 code units; the board's rule (1,000 characters) is stricter. */
 export const MAX_STORED_TEXT_UNITS = 8000;
+/** Far above any sensible policy; with {@link MAX_REFILL_INTERVAL_MS} it keeps all bucket arithmetic exact. */
+export const MAX_BUCKET_BURST = 1_000_000;
+export const MAX_REFILL_INTERVAL_MS = 24 * 60 * 60 * 1000;
+/**
+ * A bucket full for this long is deleted. Deleting a full bucket changes nothing; the day of margin is for
+ * an instance whose clock runs behind, which would still see the bucket as not quite full.
+ */
+export const IDLE_BUCKET_MS = 24 * 60 * 60 * 1000;
+/**
+ * How often (in takes, per store instance) the idle buckets are swept. Every bucket row was created by a take,
+ * so deleting up to {@link SWEEP_BATCH} rows every this many takes keeps up with any rate of new buckets.
+ */
+export const SWEEP_EVERY_TAKES = 100;
+export const SWEEP_BATCH = 1000;
 /** Slack ids are around 11 characters; anything this long is not one. */
 const MAX_ID_LENGTH = 64;
 
@@ -77,6 +121,34 @@ export function assertLimit(limit: number): void {
 
 export function assertMessageId(id: number): void {
   if (!Number.isSafeInteger(id) || id < 1) throw new RangeError('id must be a positive safe integer');
+}
+
+export function assertTake(board: Board, userId: string, policy: TokenBucketPolicy, nowMs: number): void {
+  assertBoard(board);
+  assertKey('userId', userId, false);
+  const { burst, refillIntervalMs } = policy;
+  if (!Number.isInteger(burst) || burst < 1 || burst > MAX_BUCKET_BURST) {
+    throw new RangeError(`burst must be a whole number from 1 to ${MAX_BUCKET_BURST}`);
+  }
+  if (!Number.isInteger(refillIntervalMs) || refillIntervalMs < 1 || refillIntervalMs > MAX_REFILL_INTERVAL_MS) {
+    throw new RangeError(`refillIntervalMs must be a whole number from 1 to ${MAX_REFILL_INTERVAL_MS}`);
+  }
+  if (!Number.isSafeInteger(nowMs) || nowMs < 0) throw new RangeError('nowMs must be a whole number of milliseconds');
+}
+
+/** The most a take may find `full_at` ahead of now and still get a token (see {@link TokenBucketPolicy}). */
+export function takeHeadroomMs(policy: TokenBucketPolicy): number {
+  return (policy.burst - 1) * policy.refillIntervalMs;
+}
+
+/**
+ * A take's outcome from the bucket's `full_at` as the take left it (a refused take leaves it as it was):
+ * the wait is until `full_at` is back within the headroom.
+ */
+export function takeOutcome(allowed: boolean, fullAtMs: number, policy: TokenBucketPolicy, nowMs: number): TokenTake {
+  if (allowed) return { allowed: true };
+  // At least 1 ms: a refusal never says "now".
+  return { allowed: false, retryAfterMs: Math.max(1, fullAtMs - nowMs - takeHeadroomMs(policy)) };
 }
 
 function assertKey(name: string, value: string, mayBeEmpty: boolean): void {

@@ -13,10 +13,16 @@ import {
   assertLimit,
   assertMessageId,
   assertPost,
+  assertTake,
   type DeleteOutcome,
+  IDLE_BUCKET_MS,
   type MessageStore,
   type StoredMessage,
   StoreUnavailableError,
+  SWEEP_BATCH,
+  SWEEP_EVERY_TAKES,
+  takeHeadroomMs,
+  takeOutcome,
 } from './message-store.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 1000;
@@ -55,7 +61,48 @@ const MIGRATIONS: readonly string[] = [
    -- "Latest N of a board" is a backward range scan of this index that stops after N entries: the same
    -- cost with a thousand or a million messages stored.
    CREATE INDEX chat_messages_board_latest ON chat_messages (enterprise_id, team_id, channel_id, id DESC);`,
+  // The post limit's token buckets, one per (board, user), shared by every instance; see TAKE_SQL.
+  `CREATE TABLE chat_post_buckets (
+     enterprise_id text NOT NULL,
+     team_id text NOT NULL,
+     channel_id text NOT NULL,
+     user_id text NOT NULL,
+     -- When the bucket is full again if nobody takes from it (see TokenBucketPolicy): milliseconds since the
+     -- Unix epoch, by the app's clock, so tests can inject theirs.
+     full_at bigint NOT NULL,
+     -- Whether the latest take got a token: RETURNING sees only the new row, so the outcome is kept in it.
+     allowed boolean NOT NULL,
+     PRIMARY KEY (enterprise_id, team_id, channel_id, user_id)
+   );
+   -- The sweep finds the buckets that have long been full through this index.
+   CREATE INDEX chat_post_buckets_full_at ON chat_post_buckets (full_at);`,
 ];
+
+/** Whether the bucket holds a whole token now (see TokenBucketPolicy). $5 interval, $6 headroom, $7 now. */
+const FITS = 'greatest(bucket.full_at, $7::bigint) - $7::bigint <= $6::bigint';
+
+/**
+ * One statement, so it is atomic without a transaction of our own: a new bucket starts full and this take
+ * spends one token of it; an existing one gives a token if it holds one, and is left as it was if not.
+ * Concurrent takes of one bucket, from any instance, queue on its row lock, and ON CONFLICT DO UPDATE
+ * evaluates each against the row as the previous one left it: never more tokens than the policy allows.
+ */
+const TAKE_SQL = `INSERT INTO chat_post_buckets AS bucket
+    (enterprise_id, team_id, channel_id, user_id, full_at, allowed)
+  VALUES ($1, $2, $3, $4, $7::bigint + $5::bigint, true)
+  ON CONFLICT (enterprise_id, team_id, channel_id, user_id) DO UPDATE SET
+    full_at = CASE WHEN ${FITS} THEN greatest(bucket.full_at, $7::bigint) + $5::bigint ELSE bucket.full_at END,
+    allowed = ${FITS}
+  RETURNING full_at, allowed`;
+
+/**
+ * Deletes at most SWEEP_BATCH long-full buckets. SKIP LOCKED: a bucket being taken right now is skipped
+ * rather than waited for, and two instances sweeping at once take disjoint rows instead of deadlocking.
+ */
+const SWEEP_SQL = `DELETE FROM chat_post_buckets
+  WHERE (enterprise_id, team_id, channel_id, user_id) IN (
+    SELECT enterprise_id, team_id, channel_id, user_id FROM chat_post_buckets
+    WHERE full_at < $1 ORDER BY full_at LIMIT ${SWEEP_BATCH} FOR UPDATE SKIP LOCKED)`;
 
 /** Exported so tests can EXPLAIN exactly the query the store runs. */
 export const POSTGRES_LATEST_SQL = `SELECT id, user_id, text, created_at FROM chat_messages
@@ -116,6 +163,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   };
 
   let closed = false;
+  let takesSinceSweep = 0;
+  /** The sweep in progress, if any: it runs beside the requests, and close() waits for it. */
+  let sweeping: Promise<void> | undefined;
   let schemaReady: Promise<void> | undefined;
   const ensureSchema = (): Promise<void> => {
     schemaReady ??= migrate({ url, connectTimeoutMs }).catch((error: unknown) => {
@@ -191,12 +241,42 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       // The caller's own message, gone between the two halves of the statement: a concurrent delete won.
       return row.owner === userId ? 'not-found' : 'not-owner';
     },
+    async takeToken(board, userId, policy, nowMs) {
+      assertTake(board, userId, policy, nowMs);
+      const [row] = await query<{ full_at: string; allowed: boolean }>(TAKE_SQL, [
+        board.enterpriseId,
+        board.teamId,
+        board.channelId,
+        userId,
+        policy.refillIntervalMs,
+        takeHeadroomMs(policy),
+        nowMs,
+      ]);
+      if (row === undefined) throw fail(new Error('INSERT … RETURNING returned no row'));
+      takesSinceSweep += 1;
+      if (takesSinceSweep >= SWEEP_EVERY_TAKES && sweeping === undefined && !closed) {
+        takesSinceSweep = 0;
+        // Not awaited: the user's reply does not wait for housekeeping, and a failed sweep only means the
+        // next one deletes more.
+        sweeping = query(SWEEP_SQL, [nowMs - IDLE_BUCKET_MS])
+          .then(
+            () => {},
+            () => {}, // already logged by query()
+          )
+          .finally(() => {
+            sweeping = undefined;
+          });
+      }
+      // bigint arrives as a string; the policy's bounds keep full_at far below 2^53.
+      return takeOutcome(row.allowed, Number(row.full_at), policy, nowMs);
+    },
     async ping() {
       await query('SELECT 1', []);
     },
     async close() {
       if (closed) return;
       closed = true;
+      await sweeping;
       await pool.end();
     },
   };

@@ -14,11 +14,19 @@ import {
   assertLimit,
   assertMessageId,
   assertPost,
+  assertTake,
   type Board,
   type DeleteOutcome,
+  IDLE_BUCKET_MS,
   type MessageStore,
   type StoredMessage,
   StoreUnavailableError,
+  SWEEP_BATCH,
+  SWEEP_EVERY_TAKES,
+  type TokenBucketPolicy,
+  type TokenTake,
+  takeHeadroomMs,
+  takeOutcome,
 } from './message-store.js';
 
 export interface SqliteStoreOptions {
@@ -52,7 +60,42 @@ const MIGRATIONS: readonly string[] = [
    -- "Latest N of a board" walks this index backwards from the board's newest id and stops after N
    -- entries: the same cost however many messages the table holds.
    CREATE INDEX chat_messages_board_latest ON chat_messages (enterprise_id, team_id, channel_id, id DESC);`,
+  // The post limit's token buckets, one per (board, user); see TokenBucketPolicy for what full_at means.
+  `CREATE TABLE chat_post_buckets (
+     enterprise_id TEXT NOT NULL,
+     team_id TEXT NOT NULL,
+     channel_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     -- When the bucket is full again if nobody takes from it: milliseconds since the Unix epoch, by the
+     -- app's clock (tests inject theirs).
+     full_at INTEGER NOT NULL,
+     -- Whether the latest take got a token (1) or not (0), so the statement's RETURNING can tell.
+     allowed INTEGER NOT NULL,
+     PRIMARY KEY (enterprise_id, team_id, channel_id, user_id)
+   );
+   -- The sweep finds the buckets that have long been full through this index.
+   CREATE INDEX chat_post_buckets_full_at ON chat_post_buckets (full_at);`,
 ];
+
+/** Whether the bucket holds a whole token now (see TokenBucketPolicy). */
+const FITS = 'max(full_at, @now) - @now <= @headroom';
+
+/**
+ * One statement: a new bucket starts full and this take spends one token of it; an existing one gives a
+ * token if it holds one, and is left as it was if not. It runs in an IMMEDIATE transaction (see takeToken),
+ * so another process on the same file waits for the write lock instead of deciding on the same old state.
+ * Exported so a test can run exactly this statement from several processes at once.
+ */
+export const SQLITE_TAKE_SQL = `INSERT INTO chat_post_buckets (enterprise_id, team_id, channel_id, user_id, full_at, allowed)
+  VALUES (@enterprise, @team, @channel, @user, @now + @interval, 1)
+  ON CONFLICT (enterprise_id, team_id, channel_id, user_id) DO UPDATE SET
+    full_at = CASE WHEN ${FITS} THEN max(full_at, @now) + @interval ELSE full_at END,
+    allowed = ${FITS}
+  RETURNING full_at, allowed`;
+
+/** Deletes at most SWEEP_BATCH long-full buckets, oldest first, so one sweep stays short. */
+const SWEEP_SQL = `DELETE FROM chat_post_buckets WHERE rowid IN (
+  SELECT rowid FROM chat_post_buckets WHERE full_at < ? ORDER BY full_at LIMIT ${SWEEP_BATCH})`;
 
 /** Exported so tests can EXPLAIN exactly the query the store runs. */
 export const SQLITE_LATEST_SQL = `SELECT id, user_id, text, created_at FROM chat_messages
@@ -104,6 +147,44 @@ export function createSqliteStore(options: SqliteStoreOptions): MessageStore {
     return 'deleted';
   });
 
+  const take = db.prepare<
+    [
+      {
+        enterprise: string;
+        team: string;
+        channel: string;
+        user: string;
+        interval: number;
+        headroom: number;
+        now: number;
+      },
+    ],
+    { full_at: number; allowed: number }
+  >(SQLITE_TAKE_SQL);
+  const sweep = db.prepare<[number]>(SWEEP_SQL);
+  let takesSinceSweep = 0;
+  const takeInTransaction = db.transaction(
+    (board: Board, userId: string, policy: TokenBucketPolicy, nowMs: number): TokenTake => {
+      takesSinceSweep += 1;
+      if (takesSinceSweep >= SWEEP_EVERY_TAKES) {
+        takesSinceSweep = 0;
+        // Inside the take's transaction: the write lock is held anyway, and the batch is small.
+        sweep.run(nowMs - IDLE_BUCKET_MS);
+      }
+      const row = take.get({
+        enterprise: board.enterpriseId,
+        team: board.teamId,
+        channel: board.channelId,
+        user: userId,
+        interval: policy.refillIntervalMs,
+        headroom: takeHeadroomMs(policy),
+        now: nowMs,
+      });
+      if (row === undefined) throw new Error('INSERT … RETURNING returned no row');
+      return takeOutcome(row.allowed === 1, row.full_at, policy, nowMs);
+    },
+  );
+
   /** Runs one operation, turning SQLite's failures (busy, I/O, closed) into the store's error. */
   const run = <T>(operation: () => T): Promise<T> => {
     try {
@@ -139,6 +220,12 @@ export function createSqliteStore(options: SqliteStoreOptions): MessageStore {
         assertBoard(board);
         assertMessageId(id);
         return deleteOwn.immediate(board, id, userId);
+      });
+    },
+    takeToken(board, userId, policy, nowMs) {
+      return run(() => {
+        assertTake(board, userId, policy, nowMs);
+        return takeInTransaction.immediate(board, userId, policy, nowMs);
       });
     },
     ping() {

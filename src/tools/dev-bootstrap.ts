@@ -1,60 +1,78 @@
 /**
- * `npm run dev` set-up: the first run on a fresh clone creates a git-ignored `.env` holding a random
- * signing secret, so the app starts with no Slack workspace and `npm run slash` can sign commands for it.
+ * `npm run dev` set-up: on a fresh clone there is no signing secret, so the first run writes a random one
+ * to the git-ignored `.env` (creating it, or filling in the empty value that a copy of .env.example has).
+ * The app then starts with no Slack workspace, and `npm run slash` signs commands with the same secret.
  * Only the dev tool does this; `npm start` never invents a secret (a production app without its real secret
  * must refuse to start, not accept requests signed with a made-up one).
  */
 import { randomBytes } from 'node:crypto';
-import { access, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parse } from 'dotenv';
 
 export interface DotenvOutcome {
-  created: boolean;
+  /** What was done to `.env`. */
+  action: 'created' | 'filled-in' | 'none';
   /** What to tell the developer; never contains the secret. */
   message: string;
 }
 
 export const DOTENV = '.env';
 
+const HEADER = [
+  '# Created by `npm run dev` for local use, with a random signing secret so that `npm run slash` can sign',
+  "# commands the way Slack does. To connect a real Slack app, replace it with the app's Signing Secret",
+  '# (Basic Information → App Credentials). This file is git-ignored; .env.example lists every setting.',
+];
+const NEXT =
+  "Commands from `npm run slash` are signed with it; put your Slack app's Signing Secret there to connect to Slack.";
+/** A `SLACK_SIGNING_SECRET=` line with no value (as in .env.example), optionally exported or commented. */
+const EMPTY_SECRET_LINE = /^[^\S\n]*(?:export[^\S\n]+)?SLACK_SIGNING_SECRET[^\S\n]*=[^\S\n]*(?:#.*)?$/m;
+
 /**
- * Creates `<dir>/.env` with a random SLACK_SIGNING_SECRET, unless a `.env` is already there or the
- * environment already provides the secret (`secretInEnvironment`).
+ * Makes sure local runs have a signing secret: unless the environment provides one (`secretInEnvironment`)
+ * or `<dir>/.env` already holds one, writes a random one there. Anything else in `.env` is left as it is.
  */
 export async function ensureDevDotenv(dir: string, secretInEnvironment: boolean): Promise<DotenvOutcome> {
+  if (secretInEnvironment) return { action: 'none', message: 'Using SLACK_SIGNING_SECRET from the environment.' };
   const path = join(dir, DOTENV);
-  if (await exists(path)) return { created: false, message: `Using the settings in ${DOTENV}.` };
-  if (secretInEnvironment) return { created: false, message: 'Using SLACK_SIGNING_SECRET from the environment.' };
-
+  const existing = await readIfExists(path);
   const secret = randomBytes(32).toString('hex');
-  const content = [
-    '# Created by `npm run dev` for local use, with a random signing secret so that `npm run slash` can sign',
-    "# commands the way Slack does. To connect a real Slack app, replace it with the app's Signing Secret",
-    '# (Basic Information → App Credentials). This file is git-ignored; .env.example lists every setting.',
-    `SLACK_SIGNING_SECRET=${secret}`,
-    '',
-  ].join('\n');
-  try {
-    // `wx`: never overwrite a .env that appeared meanwhile; 0600: the secret is for this user only.
-    await writeFile(path, content, { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'EEXIST')
-      return { created: false, message: `Using the settings in ${DOTENV}.` };
-    throw error;
+
+  if (existing === undefined) {
+    try {
+      // `wx`: never overwrite a .env that appeared meanwhile; 0600: the secret is for this user only.
+      await writeFile(path, [...HEADER, `SLACK_SIGNING_SECRET=${secret}`, ''].join('\n'), { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'EEXIST') return ensureDevDotenv(dir, secretInEnvironment);
+      throw error;
+    }
+    return {
+      action: 'created',
+      message: `Created ${DOTENV} with a random local SLACK_SIGNING_SECRET (it is git-ignored). ${NEXT}`,
+    };
   }
+
+  if ((parse(existing).SLACK_SIGNING_SECRET ?? '').trim() !== '') {
+    return { action: 'none', message: `Using the settings in ${DOTENV}.` };
+  }
+  const line = `SLACK_SIGNING_SECRET=${secret}`;
+  const updated = EMPTY_SECRET_LINE.test(existing)
+    ? existing.replace(EMPTY_SECRET_LINE, line)
+    : `${existing}${existing === '' || existing.endsWith('\n') ? '' : '\n'}${line}\n`;
+  await writeFile(path, updated);
   return {
-    created: true,
-    message:
-      `Created ${DOTENV} with a random local SLACK_SIGNING_SECRET (it is git-ignored). Commands from ` +
-      "`npm run slash` are signed with it; put your Slack app's Signing Secret there to connect to Slack.",
+    action: 'filled-in',
+    message: `${DOTENV} had no SLACK_SIGNING_SECRET, so a random local one was written into it. ${NEXT}`,
   };
 }
 
-async function exists(path: string): Promise<boolean> {
+async function readIfExists(path: string): Promise<string | undefined> {
   try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
 

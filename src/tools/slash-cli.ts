@@ -84,9 +84,17 @@ async function repl(client: SlashClient, io: CliIo, url: string): Promise<number
         'Ctrl-D to quit.\n',
     );
   }
-  const lines = createInterface({ input: io.stdin, terminal: false, crlfDelay: Number.POSITIVE_INFINITY });
+  // At a terminal, readline gives line editing and history, and Ctrl-C ends the session like Ctrl-D.
+  const lines = createInterface({
+    input: io.stdin,
+    output: io.interactive ? io.stdout : undefined,
+    terminal: io.interactive,
+    crlfDelay: Number.POSITIVE_INFINITY,
+    prompt: ': ',
+  });
+  lines.on('SIGINT', () => lines.close());
   const prompt = () => {
-    if (io.interactive) io.stdout.write(': ');
+    if (io.interactive) lines.prompt();
   };
   let failed = false;
   prompt();

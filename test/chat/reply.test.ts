@@ -1,4 +1,4 @@
-import { boardText, deletedText, fitBodies, listText, slackDate } from '../../src/chat/reply.js';
+import { boardText, deletedText, fitBodies, listText, rateLimitedText, slackDate } from '../../src/chat/reply.js';
 import { MESSAGE_TEXT_LIMIT } from '../../src/slack/format.js';
 import type { StoredMessage } from '../../src/store/message-store.js';
 
@@ -77,5 +77,31 @@ describe('deletedText', () => {
     expect(deletedText('deleted', 42)).toBe('Deleted *#42*.');
     expect(deletedText('not-found', 42)).toBe('There is no message #42 on this board.');
     expect(deletedText('not-owner', 42)).toMatch(/someone else.*only your own/);
+  });
+});
+
+describe('rateLimitedText', () => {
+  const policy = { burst: 10, refillIntervalMs: 15_000 };
+
+  it('explains the limit, says nothing was stored and when to try again, rounding the wait up', () => {
+    const text = rateLimitedText(14_001, policy);
+    expect(text).toContain('10 messages in a row');
+    expect(text).toContain('one every 15 seconds');
+    expect(text).toContain('not stored');
+    expect(text).toContain('post again in 15 seconds');
+    expect(text).toContain('`/chat list`');
+    expect(liveTokens(text)).toEqual([]);
+  });
+
+  it.each([
+    [1, '1 second'],
+    [1000, '1 second'],
+    [1001, '2 seconds'],
+    [119_000, '119 seconds'],
+    [120_000, '2 minutes'],
+    [60 * 60_000, '60 minutes'],
+    [3 * 60 * 60_000, '3 hours'],
+  ])('words a wait of %i ms as "%s"', (ms, words) => {
+    expect(rateLimitedText(ms, policy)).toContain(`post again in ${words}.`);
   });
 });

@@ -88,7 +88,9 @@ async function postBurst(child: Child): Promise<Map<number, string>> {
   const replies = await Promise.all(
     Array.from({ length: BURST }, async (_, n) => {
       const text = `burst message ${n} 🐄`;
-      const reply = asReply(await sendSlashCommand(child.baseUrl, { command: '/chat', text, channel_id: 'C0CRASH' }));
+      // Five authors: each may post 10 in a row, and this test is about durability, not the post limit.
+      const where = { channel_id: 'C0CRASH', user_id: `U0CRASH${n % 5}` };
+      const reply = asReply(await sendSlashCommand(child.baseUrl, { command: '/chat', text, ...where }));
       const match = /^Posted as \*#(\d+)\*\./.exec(reply.text ?? '');
       if (match === null) throw new Error(`not acknowledged: ${reply.text}`);
       return [Number(match[1]), text] as const;

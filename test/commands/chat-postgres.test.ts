@@ -88,6 +88,30 @@ describeWithPostgres('/chat on PostgreSQL', () => {
     expect(listedIds(await chat(b, '', { channel_id: 'C0OTHER' }))).toEqual([]);
   });
 
+  it('shares the post limit between two app instances: 10 in a row in total, whichever instance answers', async () => {
+    const [a, b] = [await startInstance(), await startInstance()];
+    const where = { channel_id: 'C0SHARED', user_id: 'U0BURST' };
+    // 24 posts at once, alternating between the instances: each instance alone would allow 10.
+    const replies = await Promise.all(
+      Array.from({ length: 24 }, (_, n) => chat(n % 2 === 0 ? a : b, `shared burst ${n}`, where)),
+    );
+    const accepted = replies.filter((reply) => /^Posted as/.test(reply));
+    const refused = replies.filter((reply) => /^Easy there:.*not stored/s.test(reply));
+    expect(accepted).toHaveLength(10);
+    expect(refused).toHaveLength(14);
+    const rows = await schema.query<{ id: string; text: string }>(
+      "SELECT id, text FROM chat_messages WHERE channel_id = 'C0SHARED' ORDER BY id",
+    );
+    expect(rows.map((row) => Number(row.id)).sort((x, y) => x - y)).toEqual(
+      accepted.map(postedId).sort((x, y) => x - y),
+    );
+    // Sequentially too, and both instances agree afterwards; another user is not affected.
+    expect(await chat(a, 'later through A', where)).toMatch(/not stored/);
+    expect(await chat(b, 'later through B', where)).toMatch(/not stored/);
+    postedId(await chat(b, 'someone else', { ...where, user_id: 'U0CALM' }));
+    expect(listedIds(await chat(a, 'list 50', where))).toHaveLength(11);
+  });
+
   it('shows the same board after every instance is stopped and started again', async () => {
     const first = await startInstance();
     const id = postedId(await chat(first, 'before the restart'));
@@ -160,6 +184,9 @@ describeWithPostgres('/chat on PostgreSQL', () => {
     await waitForHealthy(app);
     const id = postedId(await chat(app, 'the schema was created late'));
     expect(listedIds(await chat(app, ''))).toEqual([id]);
-    expect(await schema.query('SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
+    expect(await schema.query('SELECT version FROM schema_migrations ORDER BY version')).toEqual([
+      { version: 1 },
+      { version: 2 },
+    ]);
   });
 });

@@ -180,7 +180,10 @@ describe('/chat and /chat list [N]', () => {
   it('shows the latest 10 by default and N on request, oldest first', async () => {
     const where = { channel_id: newChannel() };
     const ids: number[] = [];
-    for (let n = 1; n <= 12; n += 1) ids.push(postedId(await chat(`message ${n}`, where)));
+    // Two authors: one may post only 10 in a row (see '/chat post limit').
+    for (let n = 1; n <= 12; n += 1) {
+      ids.push(postedId(await chat(`message ${n}`, { ...where, user_id: n % 2 === 0 ? 'U0002' : 'U0001' })));
+    }
     expect(listedIds(await chat('', where))).toEqual(ids.slice(2));
     expect(listedIds(await chat('list', where))).toEqual(ids.slice(2));
     expect(listedIds(await chat('list 3', where))).toEqual(ids.slice(9));
@@ -310,6 +313,64 @@ describe('/chat help', () => {
       expect(reply).toContain(form);
     }
     expect(liveTokens(reply)).toEqual([]);
+  });
+});
+
+describe('/chat post limit', () => {
+  /** Only the message texts, read straight from the file. */
+  const storedTexts = (channelId: string) => storedRows(channelId).map((row) => row.text);
+
+  it('refuses the 11th post in a burst with a friendly ephemeral reply, and stores nothing for it', async () => {
+    const where = { channel_id: newChannel(), user_id: 'U0LIMIT1' };
+    const burst = Array.from({ length: 10 }, (_, n) => `burst ${n}`);
+    for (const text of burst) postedId(await chat(text, where));
+    const reply = await chat('the eleventh', where);
+    expect(reply).toMatch(/^Easy there: you can post 10 messages in a row to this board, then one every 15 seconds\./);
+    expect(reply).toMatch(/Your message was not stored; you can post again in (1[0-5]|[1-9]) seconds?\./);
+    expect(liveTokens(reply)).toEqual([]);
+    expect(storedTexts(where.channel_id)).toEqual(burst);
+    // Still refused, still nothing stored: refusals do not reset or extend anything.
+    expect(await chat('the twelfth', where)).toMatch(/not stored/);
+    expect(storedTexts(where.channel_id)).toEqual(burst);
+  });
+
+  it('holds back only that user on that board: other users, channels and workspaces post as usual', async () => {
+    const channel = newChannel();
+    const limited = { channel_id: channel, user_id: 'U0LIMIT2' };
+    for (let n = 0; n < 10; n += 1) postedId(await chat(`mine ${n}`, limited));
+    expect(await chat('refused', limited)).toMatch(/not stored/);
+    for (const elsewhere of [
+      { channel_id: channel, user_id: 'U0OTHER1' },
+      { channel_id: newChannel(), user_id: 'U0LIMIT2' },
+      { channel_id: channel, user_id: 'U0LIMIT2', team_id: 'T0002' },
+      { channel_id: channel, user_id: 'U0LIMIT2', enterprise_id: 'E0001' },
+    ]) {
+      expect(await chat(`from ${JSON.stringify(elsewhere)}`, elsewhere)).toMatch(/^Posted as/);
+    }
+    expect(
+      storedRows(channel)
+        .filter((row) => row.team_id === 'T0001')
+        .map((row) => row.user_id),
+    ).toEqual([
+      ...Array.from({ length: 10 }, () => 'U0LIMIT2'),
+      'U0OTHER1',
+      'U0LIMIT2', // the enterprise board: same team and channel id, but a board of its own
+    ]);
+    expect(await chat('still refused', limited)).toMatch(/not stored/);
+  });
+
+  it('never limits reading, help or delete', async () => {
+    const where = { channel_id: newChannel(), user_id: 'U0LIMIT3' };
+    const ids: number[] = [];
+    for (let n = 0; n < 10; n += 1) ids.push(postedId(await chat(`post ${n}`, where)));
+    expect(await chat('over the limit', where)).toMatch(/not stored/);
+    for (let n = 0; n < 15; n += 1) {
+      expect(listedIds(await chat('list 50', where))).toEqual(ids);
+      expect(listedIds(await chat('', where))).toEqual(ids);
+      expect(await chat('help', where)).toMatch(/^\*Usage:\*/);
+    }
+    expect(await chat(`delete ${ids[0]}`, where)).toBe(`Deleted *#${ids[0]}*.`);
+    expect(await chat('still over the limit', where)).toMatch(/not stored/);
   });
 });
 

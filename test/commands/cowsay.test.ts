@@ -49,7 +49,7 @@ describe('/cowsay over signed HTTP', () => {
     for (const text of ['', '   ', 'help', 'HELP', '-h', '--help']) {
       const reply = await cowsay(text);
       expect(reply.response_type).toBe('ephemeral');
-      expect(reply.text).toContain('/cowsay [options] <text>');
+      expect(reply.text).toContain('/cowsay [options] &lt;text&gt;');
     }
     const list = await cowsay('list');
     expect(list.response_type).toBe('ephemeral');

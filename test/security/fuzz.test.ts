@@ -5,7 +5,9 @@
  */
 import { request as httpRequest } from 'node:http';
 import {
+  createRandom,
   nowSeconds,
+  type Random,
   type RunningApp,
   sendSlashCommand,
   slackSignature,
@@ -17,24 +19,6 @@ import {
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 3000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261121);
 const PER_REQUEST_TIMEOUT_MS = 5000;
-
-/** mulberry32: a tiny deterministic generator, so a failing run can be replayed with its seed. */
-function createRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (max: number) => Math.floor(next() * max);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
-  const bytes = (length: number) => Buffer.from(Array.from({ length }, () => int(256)));
-  return { next, int, pick, bytes };
-}
-
-type Random = ReturnType<typeof createRandom>;
 
 const HOSTILE_WORDS = [
   '-f',

@@ -3,12 +3,22 @@
  * file always, PostgreSQL when TEST_DATABASE_URL is set). A backend passes only if it behaves exactly as
  * the /chat logic assumes.
  */
-import type { Board, MessageStore } from '../../src/store/message-store.js';
-import { MAX_LATEST_LIMIT, MAX_STORED_TEXT_UNITS, StoreUnavailableError } from '../../src/store/message-store.js';
+import type { Board, MessageStore, TokenBucketPolicy, TokenTake } from '../../src/store/message-store.js';
+import {
+  IDLE_BUCKET_MS,
+  MAX_BUCKET_BURST,
+  MAX_LATEST_LIMIT,
+  MAX_REFILL_INTERVAL_MS,
+  MAX_STORED_TEXT_UNITS,
+  StoreUnavailableError,
+  SWEEP_EVERY_TAKES,
+} from '../../src/store/message-store.js';
 
 export interface StoreHarness {
   /** Opens a store on the backend's one database; calling it again opens the same data (a restart). */
   open(): Promise<MessageStore>;
+  /** How many post-limit bucket rows the database holds for the board, read without the store's code. */
+  bucketRows(board: Board): Promise<number>;
 }
 
 const board = (channelId: string, teamId = 'T1', enterpriseId = ''): Board => ({ enterpriseId, teamId, channelId });
@@ -186,5 +196,134 @@ export function storeContract(harness: () => StoreHarness): void {
     await writer.close(); // closing twice is harmless (shutdown paths may race)
     const reopened = await open();
     expect(await reopened.latest(here, 10)).toEqual([posted]);
+  });
+
+  describe('post limit (token buckets)', () => {
+    // The app's policy, so the numbers read as the product's: 10 in a row, then one every 15 s.
+    const policy: TokenBucketPolicy = { burst: 10, refillIntervalMs: 15_000 };
+    // An injected clock: a fixed instant, moved by hand. No test waits.
+    const t0 = 1_800_000_000_000;
+    const allowed = (takes: readonly TokenTake[]) => takes.filter((take) => take.allowed).length;
+    const takeMany = async (target: MessageStore, here: Board, user: string, count: number, now: number) => {
+      const takes: TokenTake[] = [];
+      for (let n = 0; n < count; n += 1) takes.push(await target.takeToken(here, user, policy, now));
+      return takes;
+    };
+
+    it('allows a burst, then refuses and says when the next token comes', async () => {
+      const here = fresh();
+      const takes = await takeMany(store, here, 'U1', 10, t0);
+      expect(takes).toEqual(Array.from({ length: 10 }, () => ({ allowed: true })));
+      expect(await store.takeToken(here, 'U1', policy, t0)).toEqual({ allowed: false, retryAfterMs: 15_000 });
+      // A refusal spends nothing: asking again later shows the wait shrinking with the clock alone.
+      expect(await store.takeToken(here, 'U1', policy, t0 + 5_000)).toEqual({ allowed: false, retryAfterMs: 10_000 });
+    });
+
+    it('refills one token per interval, never beyond the burst', async () => {
+      const here = fresh();
+      await takeMany(store, here, 'U1', 10, t0);
+      expect(await store.takeToken(here, 'U1', policy, t0 + 14_999)).toEqual({ allowed: false, retryAfterMs: 1 });
+      expect(await store.takeToken(here, 'U1', policy, t0 + 15_000)).toEqual({ allowed: true });
+      expect(await store.takeToken(here, 'U1', policy, t0 + 15_000)).toEqual({ allowed: false, retryAfterMs: 15_000 });
+      // Half-intervals add up: 7.5 s + 7.5 s is one token.
+      expect((await store.takeToken(here, 'U1', policy, t0 + 22_500)).allowed).toBe(false);
+      expect(await store.takeToken(here, 'U1', policy, t0 + 30_000)).toEqual({ allowed: true });
+      // An hour idle refills 240 intervals' worth, but the bucket holds 10.
+      expect(allowed(await takeMany(store, here, 'U1', 15, t0 + 3_600_000))).toBe(10);
+    });
+
+    it('grants nothing extra when the clock goes backwards (another instance’s clock a little behind)', async () => {
+      const here = fresh();
+      await takeMany(store, here, 'U1', 10, t0);
+      expect((await store.takeToken(here, 'U1', policy, t0 - 60_000)).allowed).toBe(false);
+      // The bucket still counts from t0, not from the earlier time, so 15 s after t0 is one token, not five.
+      expect(allowed(await takeMany(store, here, 'U1', 3, t0 + 15_000))).toBe(1);
+    });
+
+    it('keeps a bucket per user and board: channel, workspace and enterprise each count apart', async () => {
+      const home = fresh();
+      const { channelId } = home;
+      await takeMany(store, home, 'U1', 10, t0);
+      expect((await store.takeToken(home, 'U1', policy, t0)).allowed).toBe(false);
+      for (const [where, user] of [
+        [home, 'U2'],
+        [board(`${channelId}X`, 'T1', ''), 'U1'],
+        [board(channelId, 'T2', ''), 'U1'],
+        [board(channelId, 'T1', 'E1'), 'U1'],
+      ] as const) {
+        expect(allowed(await takeMany(store, where, user, 11, t0))).toBe(10);
+      }
+      // None of that gave U1 on the home board anything back.
+      expect((await store.takeToken(home, 'U1', policy, t0)).allowed).toBe(false);
+    });
+
+    it('never lets more than the burst through, however many takes arrive at once', async () => {
+      const here = fresh();
+      const takes = await Promise.all(Array.from({ length: 30 }, () => store.takeToken(here, 'U1', policy, t0)));
+      expect(allowed(takes)).toBe(10);
+      expect(takes.filter((take) => !take.allowed)).toEqual(
+        Array.from({ length: 20 }, () => ({ allowed: false, retryAfterMs: 15_000 })),
+      );
+    });
+
+    it('shares each bucket between stores on the same database (two app instances)', async () => {
+      const here = fresh();
+      const other = await open();
+      const takes = await Promise.all(
+        Array.from({ length: 30 }, (_, n) => (n % 2 === 0 ? store : other).takeToken(here, 'U1', policy, t0)),
+      );
+      expect(allowed(takes)).toBe(10);
+      // And the state outlives the instance: a restarted store still refuses.
+      await other.close();
+      const restarted = await open();
+      expect((await restarted.takeToken(here, 'U1', policy, t0 + 1)).allowed).toBe(false);
+    });
+
+    it('deletes buckets that have been full for a day, and keeps the others', async () => {
+      const idle = fresh();
+      const busy = fresh();
+      const sweeper = await open(); // a store of its own, so the test knows when its sweep is due
+      // Each of these is full again 15 s later, at t0 + 15 s.
+      for (const user of ['U1', 'U2', 'U3', 'U4']) await sweeper.takeToken(idle, user, policy, t0);
+      const later = t0 + 15_000 + IDLE_BUCKET_MS + 1;
+      // Full only since a minute ago, by then: kept.
+      await sweeper.takeToken(idle, 'U5', policy, later - 75_000);
+      expect(await harness().bucketRows(idle)).toBe(5);
+      // Used again: U4 empties their bucket, which must keep its (empty) state.
+      await takeMany(sweeper, idle, 'U4', 10, later);
+      for (let n = 5 + 10; n < SWEEP_EVERY_TAKES; n += 1) await sweeper.takeToken(busy, 'U9', policy, later);
+      // The sweep may run beside the request (PostgreSQL does not make the user wait for it).
+      const giveUp = Date.now() + 5000;
+      while ((await harness().bucketRows(idle)) !== 2 && Date.now() < giveUp) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await harness().bucketRows(idle)).toBe(2);
+      expect(await harness().bucketRows(busy)).toBe(1);
+      expect((await sweeper.takeToken(idle, 'U4', policy, later)).allowed).toBe(false);
+      // A swept bucket was full anyway: its user starts again with a whole burst.
+      expect(allowed(await takeMany(sweeper, idle, 'U1', 11, later))).toBe(10);
+    });
+
+    it('rejects a malformed take before touching the database', async () => {
+      const here = fresh();
+      const rejects = async (promise: Promise<unknown>) => {
+        await expect(promise).rejects.toBeInstanceOf(RangeError);
+      };
+      await rejects(store.takeToken(here, '', policy, t0));
+      await rejects(store.takeToken({ ...here, teamId: '' }, 'U1', policy, t0));
+      for (const burst of [0, -1, 1.5, Number.NaN, MAX_BUCKET_BURST + 1])
+        await rejects(store.takeToken(here, 'U1', { ...policy, burst }, t0));
+      for (const refillIntervalMs of [0, -1, 0.5, MAX_REFILL_INTERVAL_MS + 1, Number.POSITIVE_INFINITY]) {
+        await rejects(store.takeToken(here, 'U1', { ...policy, refillIntervalMs }, t0));
+      }
+      for (const now of [-1, 1.5, Number.NaN]) await rejects(store.takeToken(here, 'U1', policy, now));
+      expect(await harness().bucketRows(here)).toBe(0);
+    });
+
+    it('reports a closed store as unavailable', async () => {
+      const closing = await open();
+      await closing.close();
+      await expect(closing.takeToken(fresh(), 'U1', policy, t0)).rejects.toBeInstanceOf(StoreUnavailableError);
+    });
   });
 }

@@ -19,7 +19,17 @@ describeWithPostgres('PostgreSQL store: the MessageStore contract', () => {
     schema = await createTestSchema();
   });
   afterAll(() => schema.drop());
-  storeContract(() => ({ open: () => createPostgresStore({ url: schema.url, logger: createCapturingLogger() }) }));
+  storeContract(() => ({
+    open: () => createPostgresStore({ url: schema.url, logger: createCapturingLogger() }),
+    bucketRows: async (board) => {
+      const [row] = await schema.query<{ count: number }>(
+        `SELECT count(*)::int AS count FROM chat_post_buckets
+         WHERE enterprise_id = $1 AND team_id = $2 AND channel_id = $3`,
+        [board.enterpriseId, board.teamId, board.channelId],
+      );
+      return row?.count ?? 0;
+    },
+  }));
 });
 
 describeWithPostgres('PostgreSQL store', () => {
@@ -64,7 +74,7 @@ describeWithPostgres('PostgreSQL store', () => {
 
     for (const logger of loggers) expect(logger.lines.filter((line) => line.startsWith('[error]'))).toEqual([]);
     const versions = await schema.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-    expect(versions.map((row) => row.version)).toEqual([1]);
+    expect(versions.map((row) => row.version)).toEqual([1, 2]);
     // Every instance works on the one table.
     const posted = await Promise.all(started.map((store, n) => store.post(board, 'U1', `from instance ${n}`)));
     const [any] = started;
@@ -79,7 +89,7 @@ describeWithPostgres('PostgreSQL store', () => {
     await first.close();
     const second = await open();
     expect((await second.latest(board, 10)).map((message) => message.text)).toEqual(['kept']);
-    expect(await schema.query('SELECT version FROM schema_migrations')).toHaveLength(1);
+    expect(await schema.query('SELECT version FROM schema_migrations')).toHaveLength(2);
   });
 
   it('lists a board with a backward index range scan: no sequential scan, no sort', async () => {

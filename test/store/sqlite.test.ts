@@ -2,9 +2,11 @@
  * The SQLite backend on real files in a temp directory: the shared contract, plus what only SQLite has
  * (WAL, the file and its directory, the query plan, a second process holding the write lock).
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../../src/store/message-store.js';
-import { createSqliteStore, SQLITE_LATEST_SQL } from '../../src/store/sqlite.js';
+import { createSqliteStore, SQLITE_LATEST_SQL, SQLITE_TAKE_SQL } from '../../src/store/sqlite.js';
 import { storeContract } from './contract.js';
 import { createTempDir, type TempDir } from './test-databases.js';
 
@@ -15,7 +17,24 @@ beforeAll(() => {
 afterAll(() => dir.remove());
 
 describe('SQLite store: the MessageStore contract', () => {
-  storeContract(() => ({ open: async () => createSqliteStore({ path: dir.file('contract.db') }) }));
+  storeContract(() => ({
+    open: async () => createSqliteStore({ path: dir.file('contract.db') }),
+    bucketRows: async (board) => {
+      const db = new Database(dir.file('contract.db'), { readonly: true });
+      try {
+        return (
+          db
+            .prepare<[string, string, string], number>(
+              'SELECT count(*) FROM chat_post_buckets WHERE enterprise_id = ? AND team_id = ? AND channel_id = ?',
+            )
+            .pluck()
+            .get(board.enterpriseId, board.teamId, board.channelId) ?? 0
+        );
+      } finally {
+        db.close();
+      }
+    },
+  }));
 });
 
 describe('SQLite store', () => {
@@ -42,7 +61,7 @@ describe('SQLite store', () => {
     expect((await second.latest(board, 10)).map((message) => message.text)).toEqual(['before']);
     await second.close();
     const db = new Database(path, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
     db.close();
   });
 
@@ -87,6 +106,62 @@ describe('SQLite store', () => {
     }
     const after = await store.post(board, 'U1', 'after the lock');
     expect((await store.latest(board, 10)).map((message) => message.text)).toEqual([before.text, after.text]);
+    await store.close();
+  });
+
+  it('holds the post limit across processes sharing the file: 4 processes, 80 takes, 10 tokens', async () => {
+    const path = dir.file('processes.db');
+    const store = createSqliteStore({ path });
+    await store.close(); // migrated
+    // Each process runs the store's statement the way takeToken does (an IMMEDIATE transaction), on the same
+    // bucket with the same clock, all starting at one agreed instant so that their takes overlap.
+    const script = `
+      import Database from 'better-sqlite3';
+      const [path, sql, startAt] = process.argv.slice(1);
+      const db = new Database(path, { timeout: 10000 });
+      const take = db.prepare(sql);
+      const params = { enterprise: '', team: 'T1', channel: 'CPROC', user: 'U1', interval: 15000, headroom: 135000, now: 1800000000000 };
+      const once = db.transaction(() => take.get(params).allowed === 1);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
+      let allowed = 0;
+      for (let n = 0; n < 20; n += 1) if (once.immediate()) allowed += 1;
+      db.close();
+      process.stdout.write(String(allowed));`;
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const startAt = String(Date.now() + 1500);
+    const run = () =>
+      new Promise<number>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script, path, SQLITE_TAKE_SQL, startAt], {
+          cwd: root,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+        });
+        child.stderr.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+        });
+        child.once('error', reject);
+        child.once('exit', (code) => (code === 0 ? resolve(Number(output)) : reject(new Error(output))));
+      });
+    const allowed = await Promise.all([run(), run(), run(), run()]);
+    expect(allowed.reduce((sum, count) => sum + count, 0)).toBe(10);
+  });
+
+  it('reports a post-limit check blocked by another process’s write lock as unavailable', async () => {
+    const path = dir.file('limit-locked.db');
+    const store = createSqliteStore({ path, busyTimeoutMs: 100 });
+    const policy = { burst: 10, refillIntervalMs: 15_000 };
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(store.takeToken(board, 'U1', policy, Date.now())).rejects.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    await expect(store.takeToken(board, 'U1', policy, Date.now())).resolves.toEqual({ allowed: true });
     await store.close();
   });
 

@@ -26,7 +26,7 @@ async function readDotenv(): Promise<Record<string, string>> {
 describe('ensureDevDotenv', () => {
   it('creates .env with a random 256-bit secret the app accepts, readable by this user only', async () => {
     const outcome = await ensureDevDotenv(dir, false);
-    expect(outcome.created).toBe(true);
+    expect(outcome.action).toBe('created');
     const secret = (await readDotenv()).SLACK_SIGNING_SECRET ?? '';
     expect(secret).toMatch(/^[0-9a-f]{64}$/);
     expect(parseConfig({ SLACK_SIGNING_SECRET: secret }).signingSecret).toBe(secret);
@@ -48,22 +48,42 @@ describe('ensureDevDotenv', () => {
     }
   });
 
-  it('never touches an existing .env, even one without a secret', async () => {
-    await writeFile(join(dir, '.env'), 'PORT=4000\n');
-    const outcome = await ensureDevDotenv(dir, false);
-    expect(outcome).toEqual({ created: false, message: 'Using the settings in .env.' });
-    expect(await readFile(join(dir, '.env'), 'utf8')).toBe('PORT=4000\n');
+  it('never touches a .env that has a secret, and never replaces one', async () => {
+    const mine = '# mine\nSLACK_SIGNING_SECRET=my-own-secret-from-slack-0123\nPORT=4000\n';
+    await writeFile(join(dir, '.env'), mine);
+    expect(await ensureDevDotenv(dir, false)).toEqual({ action: 'none', message: 'Using the settings in .env.' });
+    expect(await readFile(join(dir, '.env'), 'utf8')).toBe(mine);
 
     await rm(join(dir, '.env'));
     await ensureDevDotenv(dir, false);
     const first = await readFile(join(dir, '.env'), 'utf8');
-    expect((await ensureDevDotenv(dir, false)).created).toBe(false);
+    expect((await ensureDevDotenv(dir, false)).action).toBe('none');
     expect(await readFile(join(dir, '.env'), 'utf8')).toBe(first);
+  });
+
+  it('fills in the empty secret of a .env copied from .env.example, keeping everything else', async () => {
+    const example = await readFile(new URL('../../.env.example', import.meta.url), 'utf8');
+    await writeFile(join(dir, '.env'), example);
+    const outcome = await ensureDevDotenv(dir, false);
+    expect(outcome.action).toBe('filled-in');
+    const filled = await readFile(join(dir, '.env'), 'utf8');
+    const secret = parse(filled).SLACK_SIGNING_SECRET ?? '';
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(filled.replace(secret, '')).toBe(example);
+    expect(outcome.message).not.toContain(secret);
+  });
+
+  it('adds the secret to a .env that does not mention it', async () => {
+    await writeFile(join(dir, '.env'), 'PORT=4000');
+    expect((await ensureDevDotenv(dir, false)).action).toBe('filled-in');
+    const values = await readDotenv();
+    expect(values.PORT).toBe('4000');
+    expect(values.SLACK_SIGNING_SECRET).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('creates nothing when the environment already has the secret', async () => {
     const outcome = await ensureDevDotenv(dir, true);
-    expect(outcome.created).toBe(false);
+    expect(outcome.action).toBe('none');
     await expect(stat(join(dir, '.env'))).rejects.toThrow(/ENOENT/);
   });
 
