@@ -27,6 +27,8 @@ export interface StoreKnobs {
   app: AppEntry;
   storeMessages: number;
   storeDurationSeconds: number;
+  /** Seconds of unrecorded `/chat list` load on each fresh app process, so the JIT has settled. */
+  warmupSeconds: number;
   connections: number;
   postgresUrl: string | undefined;
 }
@@ -151,8 +153,9 @@ async function measureBoard(
       slashCommandBody({ command: '/chat', text, teamId: board.teamId, channelId: board.channelId, userId });
     await expectReply(app, slash('list'), expectedLatest);
     await expectReply(app, slash(POST_TEXT, 'U0CHECK01'), 'Posted as');
-    const load = (body: string | (() => string)) =>
-      runLoad({ port: app.port, body, connections: knobs.connections, durationSeconds: knobs.storeDurationSeconds });
+    const load = (body: string | (() => string), durationSeconds = knobs.storeDurationSeconds) =>
+      runLoad({ port: app.port, body, connections: knobs.connections, durationSeconds });
+    if (knobs.warmupSeconds > 0) await load(slash('list'), knobs.warmupSeconds);
     const list = await load(slash('list'));
     // Each post from another user: one user may only post a few messages in a row (src/chat/rate-limit.ts),
     // and a refusal is not what this measures.
