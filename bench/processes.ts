@@ -49,6 +49,14 @@ export interface ServerSpec {
   env: Record<string, string>;
 }
 
+/** How the benchmark runs the app: its entry script, optionally with node options ("--optimize-for-size"). */
+export interface AppEntry {
+  label: string;
+  /** Relative to the repository root. */
+  script: string;
+  nodeArgs: readonly string[];
+}
+
 export interface RunningServer {
   readonly name: string;
   readonly pid: number;
@@ -83,17 +91,18 @@ export async function startServer(spec: ServerSpec, pinning: Pinning): Promise<R
 
   const body = slashCommandBody({ command: '/cowsay', text: 'moo' });
   const headers = signedHeaders(body);
-  for (;;) {
+  let answered = false;
+  while (!answered && exitCode === undefined && performance.now() - started < START_DEADLINE_MS) {
     const answer = await post(port, body, headers).catch(() => undefined);
-    if (answer?.status === 200) break;
-    if (exitCode !== undefined || performance.now() - started > START_DEADLINE_MS) {
-      child.kill('SIGKILL');
-      const why = exitCode !== undefined ? `exited with ${exitCode}` : `did not answer within ${START_DEADLINE_MS} ms`;
-      throw new Error(`${spec.name} (${spec.script}) ${why}.\n${stderr()}`);
-    }
-    await sleep(POLL_INTERVAL_MS);
+    answered = answer?.status === 200;
+    if (!answered) await sleep(POLL_INTERVAL_MS);
   }
   const coldStartMs = performance.now() - started;
+  if (!answered) {
+    child.kill('SIGKILL');
+    const why = exitCode !== undefined ? `exited with ${exitCode}` : `did not answer within ${START_DEADLINE_MS} ms`;
+    throw new Error(`${spec.name} (${spec.script}) ${why}.\n${stderr()}`);
+  }
 
   return {
     name: spec.name,
@@ -106,10 +115,14 @@ export async function startServer(spec: ServerSpec, pinning: Pinning): Promise<R
 
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<'exited'>((resolve) => child.once('exit', () => resolve('exited')));
   child.kill('SIGTERM');
-  const deadline = sleep(STOP_DEADLINE_MS).then(() => 'timeout' as const);
-  if ((await Promise.race([exited, deadline])) === 'timeout') {
+  const timer = new AbortController();
+  const deadline = sleep(STOP_DEADLINE_MS, 'timeout' as const, { signal: timer.signal }).catch(() => 'exited' as const);
+  const outcome = await Promise.race([exited, deadline]);
+  // Cancel the deadline, or its timer would keep the benchmark alive after the last server stopped.
+  timer.abort();
+  if (outcome === 'timeout') {
     child.kill('SIGKILL');
     await exited;
   }
@@ -184,11 +197,17 @@ export function cpuSeconds(pid: number): number | undefined {
   }
 }
 
-/** Resident set size in bytes (VmRSS of /proc/<pid>/status). */
-export function rssBytes(pid: number): number | undefined {
+/**
+ * Resident set size in bytes now (VmRSS) and at its peak so far (VmHWM), from /proc/<pid>/status. Under
+ * load the app's heap saws up and down between full GCs, so one sample of VmRSS depends on the moment;
+ * the peak does not.
+ */
+export function rssBytes(pid: number): { now: number; peak: number } | undefined {
   try {
-    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match === null ? undefined : Number(match[1]) * 1024;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kilobytes = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? Number.NaN);
+    return { now: kilobytes('VmRSS') * 1024, peak: kilobytes('VmHWM') * 1024 };
   } catch {
     return undefined;
   }

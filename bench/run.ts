@@ -22,6 +22,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoad } from './load.js';
 import {
+  type AppEntry,
   cpuSeconds,
   type Pinning,
   pinProcesses,
@@ -33,7 +34,7 @@ import {
 } from './processes.js';
 import { formatMegabytes, formatNumber, markdownTable, median, progress } from './report.js';
 import { SIGNATURE_LIFETIME_SECONDS, signedHeaders, slashCommandBody } from './slack-request.js';
-import { type AppEntry, benchStore, type StoreKnobs } from './store.js';
+import { benchStore, type StoreKnobs } from './store.js';
 
 const BASELINE_SCRIPT = 'dist/bench/bench/baseline-server.js';
 
@@ -129,7 +130,7 @@ interface ServerResults {
   coldStartsMs: number[];
   /** Requests answered in all rounds, warm-up included: what the RSS is measured after. */
   served: number;
-  rssBytes: number | undefined;
+  rss: { now: number; peak: number } | undefined;
 }
 
 async function benchCowsay(knobs: Knobs, pinning: Pinning, scratch: string): Promise<void> {
@@ -144,7 +145,7 @@ async function benchCowsay(knobs: Knobs, pinning: Pinning, scratch: string): Pro
     })),
   ];
   const results = new Map<ServerSpec, ServerResults>(
-    specs.map((spec) => [spec, { rounds: [], coldStartsMs: [], served: 0, rssBytes: undefined }]),
+    specs.map((spec) => [spec, { rounds: [], coldStartsMs: [], served: 0, rss: undefined }]),
   );
   /** Each round rotates who goes first, so drift (thermal, page cache, other tenants) hits all alike. */
   const inTurn = (round: number) => {
@@ -185,7 +186,7 @@ async function benchCowsay(knobs: Knobs, pinning: Pinning, scratch: string): Pro
     }
     for (const [spec, server] of servers) {
       const result = results.get(spec);
-      if (result !== undefined) result.rssBytes = rssBytes(server.pid);
+      if (result !== undefined) result.rss = rssBytes(server.pid);
     }
   } finally {
     for (const server of servers.values()) await server.stop();
@@ -226,7 +227,8 @@ function printCowsayTable(
       `${formatNumber(medianOf(spec, 'p50Ms'), 2)} ms`,
       `${formatNumber(medianOf(spec, 'p99Ms'), 2)} ms`,
       `${formatNumber(medianOf(spec, 'cpuMicrosPerRequest'))} µs`,
-      `${formatMegabytes(result?.rssBytes)} (${formatNumber((result?.served ?? 0) / 1000)}k req)`,
+      `${formatMegabytes(result?.rss?.now)} / ${formatMegabytes(result?.rss?.peak)}`,
+      `${formatNumber((result?.served ?? 0) / 1000)}k`,
       `${formatNumber(median(result?.coldStartsMs ?? []))} ms`,
       formatNumber(result?.rounds.reduce((sum, round) => sum + round.failures, 0)),
     ];
@@ -236,7 +238,7 @@ function printCowsayTable(
   );
   console.log(
     markdownTable(
-      ['server', 'req/s', 'vs baseline', 'p50', 'p99', 'CPU/req', 'RSS after load', 'cold start', 'non-2xx'],
+      ['server', 'req/s', 'vs baseline', 'p50', 'p99', 'CPU/req', 'RSS / peak', 'served', 'cold start', 'non-2xx'],
       rows,
     ),
   );
@@ -244,7 +246,7 @@ function printCowsayTable(
     [
       '',
       "CPU/req: the server process's user+system time (/proc/<pid>/stat) over a round, per request answered.",
-      'RSS after load: VmRSS after all its rounds (requests served so far in brackets).',
+      'RSS / peak: VmRSS after all its rounds, and VmHWM (the most it ever held); served: requests answered by then.',
       `Cold start: spawn → first signed /cowsay answered, median of ${knobs.coldStarts}.`,
       `Replies identical: ${sameReply ? 'yes' : 'NO (see stderr)'}.`,
       'Targets (issue "Performance"): ≥ 0.5× the baseline, p99 ≤ 3 ms, cold start ≤ 250 ms, RSS ≤ 90 MB after 100k requests.',

@@ -12,16 +12,9 @@ import pg from 'pg';
 import { createLogger } from '../src/logger.js';
 import { type Board, openStore } from '../src/store/index.js';
 import { runLoad } from './load.js';
-import { type Pinning, post, type RunningServer, startServer } from './processes.js';
+import { type AppEntry, type Pinning, post, type RunningServer, startServer } from './processes.js';
 import { formatNumber, markdownTable, progress } from './report.js';
 import { signedHeaders, slashCommandBody } from './slack-request.js';
-
-export interface AppEntry {
-  label: string;
-  /** The app's entry script, relative to the repository root. */
-  script: string;
-  nodeArgs: readonly string[];
-}
 
 export interface StoreKnobs {
   app: AppEntry;
@@ -44,7 +37,7 @@ interface Backend {
   name: string;
   /** DATABASE_URL for the app. */
   databaseUrl: string;
-  /** Appends `count` messages to the board, their texts ending with `seeded <1…count>`; resolves when committed. */
+  /** Appends `count` messages to the board, texts `seeded 1` … `seeded <count>`; resolves once committed. */
   seed(board: Board, count: number): Promise<void>;
   /** How many messages the board holds (to check that posts were stored, not refused). */
   count(board: Board): Promise<number>;
@@ -54,18 +47,21 @@ interface Backend {
 export async function benchStore(knobs: StoreKnobs, pinning: Pinning, scratch: string): Promise<void> {
   const rows: string[][] = [];
   const notes: string[] = [];
-  const backends: Array<() => Promise<Backend>> = [() => sqliteBackend(join(scratch, 'chat.db'))];
-  if (knobs.postgresUrl !== undefined) backends.push(() => postgresBackend(knobs.postgresUrl ?? ''));
+  const backends: Array<{ name: string; open: () => Promise<Backend> }> = [
+    { name: 'SQLite', open: () => sqliteBackend(join(scratch, 'chat.db')) },
+  ];
+  const postgresUrl = knobs.postgresUrl;
+  if (postgresUrl !== undefined) backends.push({ name: 'PostgreSQL', open: () => postgresBackend(postgresUrl) });
   else notes.push('PostgreSQL skipped: set BENCH_POSTGRES_URL (or TEST_DATABASE_URL) to include it.');
 
-  for (const open of backends) {
+  for (const { name, open } of backends) {
     let backend: Backend | undefined;
     try {
       backend = await open();
       rows.push(...(await benchBackend(backend, knobs, pinning)));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      notes.push(`${backend?.name ?? 'a backend'} skipped: ${message.split('\n')[0]}`);
+      notes.push(`${name} skipped: ${message.split('\n')[0]}`);
       progress(message);
     } finally {
       await backend?.dispose();
@@ -96,7 +92,8 @@ export async function benchStore(knobs: StoreKnobs, pinning: Pinning, scratch: s
   console.log(
     `\n"list" is \`/chat list\` (latest 10), measured before the posts; "post" is \`/chat ${POST_TEXT}\` from a new user ` +
       'each time (one user may only post a few in a row), which stores durably and answers with the latest messages. ' +
-      '"posts kept": whether the board gained every answered post.',
+      '"posts kept": whether the board gained every answered post. The big board is seeded after the 1k board, so the ' +
+      "1k board's posts are newer than all of its messages, as with a long-lived busy board beside an active one.",
   );
   for (const note of notes) console.log(`\n${note}`);
   console.log('');

@@ -111,8 +111,14 @@ interface Row {
 
 export function createSqliteStore(options: SqliteStoreOptions): MessageStore {
   const { path, logger } = options;
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { timeout: options.busyTimeoutMs ?? 1000 });
+  let db: Database.Database;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path, { timeout: options.busyTimeoutMs ?? 1000 });
+  } catch (error) {
+    // The raw error ("EEXIST: file already exists, mkdir …") does not say what the app was trying to do.
+    throw new Error(`cannot open the SQLite database file ${path}: ${describe(error)}`);
+  }
 
   try {
     const mode = db.pragma('journal_mode = WAL', { simple: true });
