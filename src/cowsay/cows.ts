@@ -61,6 +61,10 @@ export async function loadCowCatalog(): Promise<CowCatalog> {
   names.sort(byName);
   randomNames.sort(byName);
 
+  // npm cowsay re-parses the cow file on every call; most requests ask for the same few cows and faces.
+  const artCache = new Map<string, string>();
+  for (const name of names) artCache.set(artKey(name, DEFAULT_FACE, false), probes.get(name) ?? '');
+
   return Object.freeze({
     names: Object.freeze(names),
     randomNames: Object.freeze(randomNames),
@@ -68,9 +72,25 @@ export async function loadCowCatalog(): Promise<CowCatalog> {
     art(name: string, face: Face, think: boolean): string {
       const canonical = byLowerName.get(name.toLowerCase());
       if (canonical === undefined) throw new RangeError(`Unknown cow: ${JSON.stringify(name)}`);
-      return renderArt(canonical, face, think) ?? '';
+      const key = artKey(canonical, face, think);
+      let art = artCache.get(key);
+      if (art === undefined) {
+        art = renderArt(canonical, face, think) ?? '';
+        // Bounded: eyes and tongue are user input. Dropping the oldest entry is enough to stay bounded.
+        if (artCache.size >= ART_CACHE_LIMIT) artCache.delete(artCache.keys().next().value ?? '');
+        artCache.set(key, art);
+      }
+      return art;
     },
   });
+}
+
+const DEFAULT_FACE: Face = Object.freeze({ eyes: 'oo', tongue: '  ' });
+/** Every cow with the default face, plus room for the faces people actually use. */
+const ART_CACHE_LIMIT = 1024;
+
+function artKey(name: string, face: Face, think: boolean): string {
+  return `${name}\u0000${face.eyes}\u0000${face.tongue}\u0000${think ? 'o' : '\\'}`;
 }
 
 function listCows(): Promise<string[]> {
@@ -89,7 +109,7 @@ function probeAll(names: readonly string[]): Map<string, string | undefined> {
   const consoleError = console.error;
   console.error = () => {};
   try {
-    return new Map(names.map((name) => [name, renderArt(name, { eyes: 'oo', tongue: '  ' }, false)]));
+    return new Map(names.map((name) => [name, renderArt(name, DEFAULT_FACE, false)]));
   } finally {
     console.error = consoleError;
   }

@@ -21,6 +21,11 @@ export function createHttpServer({ slack, routes, logger }: HttpServerOptions): 
     response.on('finish', () => {
       if (!server.listening) server.closeIdleConnections();
     });
+    // Slack's endpoint first, and without building a URL: it is every request Slack sends.
+    if (request.url === SLACK_EVENTS_PATH && slack !== undefined) {
+      slack.handle(request, response);
+      return;
+    }
     const url = parseUrl(request.url);
     if (url === undefined) {
       send(response, 400, 'Malformed request URL.');

@@ -223,6 +223,7 @@ function mediaType(header: string | undefined): string {
 function parseBody(contentType: string, rawBody: Buffer): Body | string {
   const text = rawBody.toString('utf8');
   if (contentType === 'application/x-www-form-urlencoded') {
+    // fromEntries defines own properties, so a field named `__proto__` stays a plain field.
     const form: Body = Object.fromEntries(new URLSearchParams(text));
     // Interactivity payloads arrive as a form with one JSON field. https://docs.slack.dev/interactivity/handling-user-interaction
     if (typeof form.payload === 'string')
