@@ -1,11 +1,14 @@
 /**
  * Process concerns only: load config, open the store, build the app, start; stop cleanly on SIGTERM.
  */
+
+import type { Logger } from '@slack/logger';
 import { createCowsayApp } from './app.js';
+import type { StoreConfig } from './config.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadCowCatalog } from './cowsay/cows.js';
 import { createLogger } from './logger.js';
-import { openStore } from './store/index.js';
+import { type MessageStore, openStore } from './store/index.js';
 
 async function main(): Promise<void> {
   // 1. Load config.
@@ -22,7 +25,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
 
   // 2. Build: the store, the cow catalogue, the app.
-  const store = await openStore(config.store, logger);
+  const store = await openStoreOrExplain(config.store, logger);
   const catalog = await loadCowCatalog();
   const app = createCowsayApp({ config, store, catalog, logger });
 
@@ -52,6 +55,32 @@ async function main(): Promise<void> {
     await store.close();
     throw error;
   }
+}
+
+/**
+ * Opens the store and checks that it answers. At start-up an unreachable database is a configuration
+ * problem to report (the platform restarts us with backoff), not an outage to ride out: that is only done
+ * once the app has served.
+ */
+async function openStoreOrExplain(storeConfig: StoreConfig, logger: Logger): Promise<MessageStore> {
+  const where = storeConfig.kind === 'sqlite' ? `the SQLite file ${storeConfig.path}` : 'PostgreSQL (DATABASE_URL)';
+  let store: MessageStore;
+  try {
+    store = await openStore(storeConfig, logger);
+  } catch (error) {
+    throw new Error(`could not open the message store, ${where}: ${reasonOf(error)}. Check DATABASE_URL.`);
+  }
+  try {
+    await store.ping();
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw new Error(`the message store, ${where}, does not answer: ${reasonOf(error)}. Check DATABASE_URL.`);
+  }
+  return store;
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 main().catch((error: unknown) => {

@@ -75,7 +75,12 @@ export async function handleChatCommand(request: ChatRequest, dependencies: Chat
 
   switch (command.kind) {
     case 'help':
-      return helpText(MAX_MESSAGE_CHARS, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
+      return helpText(
+        MAX_MESSAGE_CHARS,
+        DEFAULT_LIST_LIMIT,
+        MAX_LIST_LIMIT,
+        dependencies.postPolicy ?? POST_RATE_POLICY,
+      );
     case 'error':
       return command.message;
     case 'list': {

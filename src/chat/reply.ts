@@ -23,7 +23,7 @@ export const POST_UNCONFIRMED_TEXT =
   'later, it was stored after all.';
 
 /** Our own `<` and `>` are escaped too: in Slack, `<text>` would be markup, not the word in brackets. */
-export function helpText(maxChars: number, defaultLimit: number, maxLimit: number): string {
+export function helpText(maxChars: number, defaultLimit: number, maxLimit: number, policy: TokenBucketPolicy): string {
   return [
     '*Usage:* a message board for this channel. Everyone in the channel can read it with `/chat`; nobody outside it can.',
     '',
@@ -33,6 +33,7 @@ export function helpText(maxChars: number, defaultLimit: number, maxLimit: numbe
     '`/chat -- &lt;text&gt;` post text that starts with help, list or delete',
     '`/chat help` this help',
     '',
+    `You can post ${policy.burst} messages in a row to a board, then one every ${duration(policy.refillIntervalMs)}.`,
     'Replies to `/chat` are visible only to you.',
   ].join('\n');
 }

@@ -309,6 +309,7 @@ describe('/chat help', () => {
       '/chat help',
       '1,000',
       '50',
+      '10 messages in a row to a board, then one every 15 seconds',
     ]) {
       expect(reply).toContain(form);
     }
