@@ -35,8 +35,10 @@ export { StoreUnavailableError } from './message-store.js';
  * The store also keeps the `/chat` post limit's token buckets (`takeToken`), in the same database: so the
  * limit is one limit for every instance on PostgreSQL, and for every process on one SQLite file.
  *
- * A PostgreSQL that is down at start-up does not stop the app (see createPostgresStore); an SQLite file
- * that cannot be opened does, because that is a local mistake a restart will not fix.
+ * A PostgreSQL that is down still opens (see createPostgresStore: every operation retries the migrations),
+ * so a running app rides out an outage; whether the process starts at all when the store does not answer
+ * is src/index.ts's decision. An SQLite file that cannot be opened throws here: a local mistake that a
+ * retry will not fix.
  */
 export async function openStore(config: StoreConfig, logger: Logger): Promise<MessageStore> {
   switch (config.kind) {

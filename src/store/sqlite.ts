@@ -111,14 +111,8 @@ interface Row {
 
 export function createSqliteStore(options: SqliteStoreOptions): MessageStore {
   const { path, logger } = options;
-  let db: Database.Database;
-  try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    db = new Database(path, { timeout: options.busyTimeoutMs ?? 1000 });
-  } catch (error) {
-    // The raw error ("EEXIST: file already exists, mkdir …") does not say what the app was trying to do.
-    throw new Error(`cannot open the SQLite database file ${path}: ${describe(error)}`);
-  }
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { timeout: options.busyTimeoutMs ?? 1000 });
 
   try {
     const mode = db.pragma('journal_mode = WAL', { simple: true });
