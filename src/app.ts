@@ -5,8 +5,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type Logger, type Receiver, SocketModeReceiver } from '@slack/bolt';
-import { registerChatCommand } from './commands/chat.js';
-import { registerCowsayCommand } from './commands/cowsay.js';
+import { createChatCommand } from './commands/chat.js';
+import { createCowsayCommand } from './commands/cowsay.js';
+import { registerCommands } from './commands/registry.js';
 import type { Config } from './config.js';
 import type { CowCatalog } from './cowsay/cows.js';
 import { createRoutes } from './http/routes.js';
@@ -108,8 +109,10 @@ export function createCowsayApp({ config, store, catalog, logger, slackApiUrl }:
     ignoreSelf: false,
     convoStore: false,
   });
-  registerCowsayCommand(bolt, catalog);
-  registerChatCommand(bolt, store, { logger });
+  registerCommands(bolt, {
+    '/cowsay': createCowsayCommand(catalog),
+    '/chat': createChatCommand(store, { logger }),
+  });
 
   const routes = createRoutes({ store, catalog, logger, socketMode: connection.mode === 'socket' });
   // In Socket Mode no receiver is given to the server, so POST /slack/events is a plain 404.

@@ -2,10 +2,11 @@
  * `/chat`: hand Slack's verified payload to the board logic in `src/chat/`, answer ephemerally. This file
  * only knows how Slack delivers the command and how the answer has to look.
  */
-import type { App, Logger } from '@slack/bolt';
+import type { Logger } from '@slack/bolt';
 import { handleChatCommand } from '../chat/handle.js';
 import { ephemeral } from '../slack/format.js';
 import type { MessageStore } from '../store/message-store.js';
+import type { CommandHandler } from './registry.js';
 
 export interface ChatCommandOptions {
   logger: Logger;
@@ -13,9 +14,9 @@ export interface ChatCommandOptions {
   budgetMs?: number;
 }
 
-export function registerChatCommand(app: App, store: MessageStore, options: ChatCommandOptions): void {
+export function createChatCommand(store: MessageStore, options: ChatCommandOptions): CommandHandler {
   const { logger } = options;
-  app.command('/chat', async ({ command, ack }) => {
+  return async (command) => {
     const text = await handleChatCommand(
       {
         text: command.text ?? '',
@@ -33,6 +34,6 @@ export function registerChatCommand(app: App, store: MessageStore, options: Chat
           logger.warn(`/chat: the message store failed: ${error instanceof Error ? error.message : String(error)}`),
       },
     );
-    await ack(ephemeral(text));
-  });
+    return ephemeral(text);
+  };
 }

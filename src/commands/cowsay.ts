@@ -1,13 +1,13 @@
 /**
- * `/cowsay`: parse the command text, render, format for Slack, ack. The logic lives in `src/cowsay/`;
+ * `/cowsay`: parse the command text, render, format for Slack; registry.ts acks. The logic lives in `src/cowsay/`;
  * this file only knows how Slack delivers the text and how the answer has to look.
  */
-import type { App } from '@slack/bolt';
 import type { CowCatalog } from '../cowsay/cows.js';
 import { MAX_COLUMNS, MAX_TEXT_CHARS, MIN_COLUMNS } from '../cowsay/limits.js';
 import { parseCowsayCommand } from '../cowsay/options.js';
 import { renderCow } from '../cowsay/render.js';
 import { decodeEntities, ephemeral, inChannelCodeBlock, inertText, type SlashCommandReply } from '../slack/format.js';
+import type { CommandHandler } from './registry.js';
 
 export const COWSAY_USAGE = [
   '*Usage:* `/cowsay [options] &lt;text&gt;` — the cow says your text in the channel.',
@@ -46,8 +46,6 @@ export function cowsayReply(slackText: string, catalog: CowCatalog, random?: () 
   }
 }
 
-export function registerCowsayCommand(app: App, catalog: CowCatalog): void {
-  app.command('/cowsay', async ({ command, ack }) => {
-    await ack(cowsayReply(command.text ?? '', catalog));
-  });
+export function createCowsayCommand(catalog: CowCatalog): CommandHandler {
+  return (command) => cowsayReply(command.text ?? '', catalog);
 }

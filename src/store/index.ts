@@ -4,8 +4,6 @@
 import type { Logger } from '@slack/logger';
 import type { StoreConfig } from '../config.js';
 import type { MessageStore } from './message-store.js';
-import { createPostgresStore } from './postgres.js';
-import { createSqliteStore } from './sqlite.js';
 
 export type {
   Board,
@@ -44,10 +42,11 @@ export async function openStore(config: StoreConfig, logger: Logger): Promise<Me
   switch (config.kind) {
     case 'sqlite':
       logger.info(`Message store: SQLite file ${config.path}.`);
-      return createSqliteStore({ path: config.path, logger });
+      // Each backend is loaded only when chosen: `pg` alone adds ~60 ms to a cold start that uses SQLite.
+      return (await import('./sqlite.js')).createSqliteStore({ path: config.path, logger });
     case 'postgres':
       // Never log the URL: it holds the password.
       logger.info('Message store: PostgreSQL (DATABASE_URL).');
-      return createPostgresStore({ url: config.url, logger });
+      return (await import('./postgres.js')).createPostgresStore({ url: config.url, logger });
   }
 }
