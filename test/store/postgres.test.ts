@@ -5,13 +5,22 @@
  */
 import type { MessageStore } from '../../src/store/message-store.js';
 import { StoreUnavailableError } from '../../src/store/message-store.js';
-import { createPostgresStore, createRedactor, POSTGRES_LATEST_SQL, publicReason } from '../../src/store/postgres.js';
+import {
+  createPostgresStore,
+  createRedactor,
+  MIGRATIONS,
+  POSTGRES_DELETE_SQL,
+  POSTGRES_LATEST_SQL,
+  publicReason,
+} from '../../src/store/postgres.js';
 import { type CapturingLogger, createCapturingLogger } from '../helpers.js';
 import { storeContract } from './contract.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 import { createTestSchema, describeWithPostgres, type TestSchema, testDatabaseAddress } from './test-databases.js';
 
 const board = { enterpriseId: '', teamId: 'T1', channelId: 'C1' };
+/** Every version the runner records once it is done: 1 … MIGRATIONS.length. */
+const ALL_VERSIONS = MIGRATIONS.map((_, index) => index + 1);
 
 describeWithPostgres('PostgreSQL store: the MessageStore contract', () => {
   let schema: TestSchema;
@@ -74,7 +83,7 @@ describeWithPostgres('PostgreSQL store', () => {
 
     for (const logger of loggers) expect(logger.lines.filter((line) => line.startsWith('[error]'))).toEqual([]);
     const versions = await schema.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-    expect(versions.map((row) => row.version)).toEqual([1, 2]);
+    expect(versions.map((row) => row.version)).toEqual(ALL_VERSIONS);
     // Every instance works on the one table.
     const posted = await Promise.all(started.map((store, n) => store.post(board, 'U1', `from instance ${n}`)));
     const [any] = started;
@@ -89,22 +98,49 @@ describeWithPostgres('PostgreSQL store', () => {
     await first.close();
     const second = await open();
     expect((await second.latest(board, 10)).map((message) => message.text)).toEqual(['kept']);
-    expect(await schema.query('SELECT version FROM schema_migrations')).toHaveLength(2);
+    expect(await schema.query('SELECT version FROM schema_migrations')).toHaveLength(ALL_VERSIONS.length);
   });
 
-  it('lists a board with a backward index range scan: no sequential scan, no sort', async () => {
+  it('brings a database of schema version 2 to exactly the schema a fresh one gets, keeping its data', async () => {
     await open();
-    // Enough rows in other boards that a scan would be the planner's choice without the index.
-    await schema.query(
-      `INSERT INTO chat_messages (enterprise_id, team_id, channel_id, user_id, text)
-       SELECT '', 'T' || (n % 7), 'C' || (n % 97), 'U1', 'message ' || n FROM generate_series(1, 50000) AS n`,
-    );
-    await schema.query('ANALYZE chat_messages');
-    const plan = (await schema.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${POSTGRES_LATEST_SQL}`, ['', 'T1', 'C1', 10]))
-      .map((row) => row['QUERY PLAN'])
-      .join('\n');
-    expect(plan).toMatch(/Index Scan using chat_messages_board_latest on chat_messages/);
-    expect(plan).not.toMatch(/Seq Scan|Sort/);
+    const legacy = await createTestSchema();
+    try {
+      // What an instance of version 2 left behind, built from the very migrations it ran, with messages.
+      await legacy.query(
+        `CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+         ${MIGRATIONS[0]};
+         ${MIGRATIONS[1]};
+         INSERT INTO schema_migrations (version) VALUES (1), (2);`,
+      );
+      const other = { ...board, channelId: 'C2' };
+      const old = await legacy.query<{ id: string; channel_id: string }>(
+        `INSERT INTO chat_messages (enterprise_id, team_id, channel_id, user_id, text)
+         VALUES ('', 'T1', 'C1', 'U1', 'one'), ('', 'T1', 'C2', 'U1', 'two'), ('', 'T1', 'C1', 'U2', 'three')
+         RETURNING id, channel_id`,
+      );
+      const oldIds = old.map((row) => Number(row.id));
+
+      const migrated = await open(legacy.url);
+      expect(await schemaShape(legacy)).toEqual(await schemaShape(schema));
+      const versions = await legacy.query<{ version: number }>(
+        'SELECT version FROM schema_migrations ORDER BY version',
+      );
+      expect(versions.map((row) => row.version)).toEqual(ALL_VERSIONS);
+
+      expect((await migrated.latest(board, 10)).map((message) => message.text)).toEqual(['one', 'three']);
+      expect((await migrated.latest(other, 10)).map((message) => message.text)).toEqual(['two']);
+      // The identity carries on from where version 2 left it: no id is handed out twice.
+      const posted = await migrated.post(board, 'U1', 'after the migration');
+      expect(posted.id).toBeGreaterThan(Math.max(...oldIds));
+      const [first, , third] = oldIds;
+      expect(await migrated.delete(board, first ?? 0, 'U1')).toBe('deleted');
+      expect(await migrated.delete(board, third ?? 0, 'U1')).toBe('not-owner');
+      expect(await migrated.delete(other, third ?? 0, 'U2')).toBe('not-found');
+    } finally {
+      // The store on the legacy schema holds connections to it: close before dropping.
+      for (const store of stores.splice(0)) await store.close();
+      await legacy.drop();
+    }
   });
 
   it('uses TLS when the URL asks for it, and never falls back to an unencrypted connection', async () => {
@@ -168,6 +204,122 @@ describeWithPostgres('PostgreSQL store', () => {
     }
   });
 });
+
+describeWithPostgres('PostgreSQL store at volume: the query plans', () => {
+  let schema: TestSchema;
+  let store: MessageStore;
+  const big = board;
+  const busy = { ...board, channelId: 'C2' };
+
+  beforeAll(async () => {
+    schema = await createTestSchema();
+    store = await createPostgresStore({ url: schema.url, logger: createCapturingLogger() });
+    await store.ping();
+    // The case that once cost a scan of everything newer: a board holding most of the table, then a lot
+    // of newer messages in another one. With an index on id alone, the planner walks it backwards from
+    // the newest id and filters out all 20,000 of the other board's rows before finding the big board's.
+    await schema.query(
+      `INSERT INTO chat_messages (enterprise_id, team_id, channel_id, user_id, text)
+       SELECT '', 'T1', 'C1', 'U1', 'm' FROM generate_series(1, 200000)`,
+    );
+    await schema.query(
+      `INSERT INTO chat_messages (enterprise_id, team_id, channel_id, user_id, text)
+       SELECT '', 'T1', 'C2', 'U2', 'm' FROM generate_series(1, 20000)`,
+    );
+    await schema.query('ANALYZE chat_messages');
+  });
+  afterAll(async () => {
+    await store.close();
+    await schema.drop();
+  });
+
+  /** Runs the statement under EXPLAIN ANALYZE; returns every node of its plan, parents first. */
+  const explain = async (sql: string, values: unknown[]): Promise<PlanNode[]> => {
+    const [row] = await schema.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+      `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`,
+      values,
+    );
+    if (row === undefined) throw new Error('EXPLAIN returned no row');
+    return planNodes(row['QUERY PLAN'][0].Plan);
+  };
+  /** What matters about each read of chat_messages: how it finds its rows, and how many it throws away. */
+  const scansOfMessages = (nodes: PlanNode[]) =>
+    nodes
+      .filter((node) => node['Relation Name'] === 'chat_messages' && node['Node Type'] !== 'ModifyTable')
+      .map((node) => ({
+        node: node['Node Type'],
+        keyColumns: ['enterprise_id', 'team_id', 'channel_id', 'id'].filter((column) =>
+          new RegExp(`\\b${column} =`).test(node['Index Cond'] ?? ''),
+        ),
+        rowsRemovedByFilter: node['Rows Removed by Filter'] ?? 0,
+        rows: node['Actual Rows'],
+      }));
+
+  it.each([
+    ['a board holding most of the table, all older than another board’s', big],
+    ['the board that received the newest messages', busy],
+  ])('lists %s reading only the 10 rows it returns', async (_, which) => {
+    const nodes = await explain(POSTGRES_LATEST_SQL, [which.enterpriseId, which.teamId, which.channelId, 10]);
+    // An index range scan on the board, stopped by the LIMIT: no filter skipping other boards' rows
+    // (the old plan removed all 20,000 of them here), no sequential scan, no sort.
+    expect(scansOfMessages(nodes)).toEqual([
+      { node: 'Index Scan', keyColumns: ['enterprise_id', 'team_id', 'channel_id'], rowsRemovedByFilter: 0, rows: 10 },
+    ]);
+    expect(nodes.map((node) => node['Node Type'])).toEqual(['Limit', 'Index Scan']);
+    expect(nodes.filter((node) => node.Filter !== undefined)).toEqual([]);
+  });
+
+  it('finds the message to delete by board and id, both to check its owner and to delete it', async () => {
+    const [oldest] = await schema.query<{ id: string }>(
+      `SELECT id FROM chat_messages WHERE enterprise_id = '' AND team_id = 'T1' AND channel_id = 'C1'
+       ORDER BY id LIMIT 1`,
+    );
+    const id = Number(oldest?.id);
+    const nodes = await explain(POSTGRES_DELETE_SQL, [id, big.enterpriseId, big.teamId, big.channelId, 'U1']);
+    expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+    const lookup = { node: 'Index Scan', keyColumns: ['enterprise_id', 'team_id', 'channel_id', 'id'] };
+    expect(scansOfMessages(nodes)).toEqual([
+      { ...lookup, rowsRemovedByFilter: 0, rows: 1 },
+      { ...lookup, rowsRemovedByFilter: 0, rows: 1 },
+    ]);
+    expect(await store.delete(big, id, 'U1')).toBe('not-found'); // EXPLAIN ANALYZE did delete it
+  });
+});
+
+/** The fields of an EXPLAIN (FORMAT JSON) node these tests read. */
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Cond'?: string;
+  Filter?: string;
+  'Rows Removed by Filter'?: number;
+  'Actual Rows'?: number;
+  Plans?: PlanNode[];
+}
+
+function planNodes(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(planNodes)];
+}
+
+/**
+ * The app's tables as the catalog describes them (columns, constraints, indexes), with the schema's own
+ * name left out, so two test schemas can be compared.
+ */
+async function schemaShape(schema: TestSchema): Promise<unknown> {
+  const columns = await schema.query(
+    `SELECT table_name, column_name, data_type, is_nullable, column_default, is_identity, identity_generation
+     FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`,
+  );
+  const constraints = await schema.query(
+    `SELECT conrelid::regclass::text AS table_name, conname, pg_get_constraintdef(oid) AS definition
+     FROM pg_constraint WHERE connamespace = current_schema()::regnamespace ORDER BY 1, 2`,
+  );
+  const indexes = await schema.query(
+    `SELECT tablename, indexname, replace(indexdef, schemaname || '.', '') AS definition
+     FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1, 2`,
+  );
+  return { columns, constraints, indexes };
+}
 
 describe('PostgreSQL error text', () => {
   it('names no host, user or password in the public reason', () => {
