@@ -136,6 +136,30 @@ export function cowFromReply(reply: SlackReply): string {
     .replace(/&amp;/g, '&');
 }
 
+/** Where a command is run from: the Slack ids of its board and author. */
+export type CommandOrigin = Partial<Pick<SlashCommandFields, 'team_id' | 'enterprise_id' | 'channel_id' | 'user_id'>>;
+
+/** Runs `/chat <text>` and returns the reply's text, checking it is ephemeral as every /chat reply is. */
+export async function sendChat(baseUrl: string, text: string, origin: CommandOrigin = {}): Promise<string> {
+  const response = await sendSlashCommand(baseUrl, { command: '/chat', text, ...origin });
+  if (response.status !== 200) throw new Error(`/chat answered ${response.status}: ${response.text}`);
+  const reply = asReply(response);
+  if (reply.response_type !== 'ephemeral') throw new Error(`/chat replied in the channel: ${response.text}`);
+  return reply.text ?? '';
+}
+
+/** The id in a post confirmation ("Posted as *#42*."). */
+export function postedId(reply: string): number {
+  const match = /^Posted as \*#(\d+)\*\./.exec(reply);
+  if (match === null) throw new Error(`not a post confirmation: ${reply}`);
+  return Number(match[1]);
+}
+
+/** The message ids a /chat reply lists, in the order shown. */
+export function listedIds(reply: string): number[] {
+  return [...reply.matchAll(/^\*#(\d+)\* /gm)].map((match) => Number(match[1]));
+}
+
 let catalogPromise: Promise<CowCatalog> | undefined;
 export function testCatalog(): Promise<CowCatalog> {
   catalogPromise ??= loadCowCatalog();

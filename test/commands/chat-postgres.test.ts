@@ -8,9 +8,12 @@ import type { MessageStore } from '../../src/store/message-store.js';
 import { createPostgresStore, MIGRATIONS } from '../../src/store/postgres.js';
 import {
   asReply,
+  type CommandOrigin,
   createCapturingLogger,
+  listedIds,
+  postedId,
   type RunningApp,
-  type SlashCommandFields,
+  sendChat,
   sendSlashCommand,
   startTestApp,
   TEST_SIGNING_SECRET,
@@ -23,20 +26,7 @@ import {
   testDatabaseAddress,
 } from '../store/test-databases.js';
 
-type Where = Partial<Pick<SlashCommandFields, 'team_id' | 'enterprise_id' | 'channel_id' | 'user_id'>>;
-
-async function chat(app: RunningApp, text: string, where: Where = {}): Promise<string> {
-  const reply = asReply(await sendSlashCommand(app.baseUrl, { command: '/chat', text, ...where }));
-  expect(reply.response_type).toBe('ephemeral');
-  return reply.text ?? '';
-}
-
-const postedId = (reply: string): number => {
-  const match = /^Posted as \*#(\d+)\*\./.exec(reply);
-  if (match === null) throw new Error(`not a post confirmation: ${reply}`);
-  return Number(match[1]);
-};
-const listedIds = (reply: string) => [...reply.matchAll(/^\*#(\d+)\* /gm)].map((match) => Number(match[1]));
+const chat = (app: RunningApp, text: string, where: CommandOrigin = {}) => sendChat(app.baseUrl, text, where);
 
 async function healthz(app: RunningApp): Promise<{ status: number; body: string }> {
   const response = await fetch(`${app.baseUrl}/healthz`);

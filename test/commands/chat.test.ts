@@ -7,10 +7,12 @@ import type { MessageStore } from '../../src/store/message-store.js';
 import { createSqliteStore } from '../../src/store/sqlite.js';
 import {
   asReply,
+  type CommandOrigin,
   createFakeStore,
+  listedIds,
+  postedId,
   type RunningApp,
-  type SlackReply,
-  type SlashCommandFields,
+  sendChat,
   sendSlashCommand,
   startTestApp,
 } from '../helpers.js';
@@ -38,24 +40,9 @@ const newChannel = () => {
   return `C${channels}CHAT`;
 };
 
-type Where = Partial<Pick<SlashCommandFields, 'team_id' | 'enterprise_id' | 'channel_id' | 'user_id'>>;
+type Where = CommandOrigin;
 
-async function chat(text: string, where: Where, app: RunningApp = running): Promise<string> {
-  const response = await sendSlashCommand(app.baseUrl, { command: '/chat', text, ...where });
-  expect(response.status).toBe(200);
-  const reply: SlackReply = asReply(response);
-  expect(reply.response_type).toBe('ephemeral');
-  return reply.text ?? '';
-}
-
-const postedId = (reply: string): number => {
-  const match = /^Posted as \*#(\d+)\*\./.exec(reply);
-  if (match === null) throw new Error(`not a post confirmation: ${reply}`);
-  return Number(match[1]);
-};
-
-/** The ids listed in a reply, in the order shown. */
-const listedIds = (reply: string) => [...reply.matchAll(/^\*#(\d+)\* /gm)].map((match) => Number(match[1]));
+const chat = (text: string, where: Where, app: RunningApp = running) => sendChat(app.baseUrl, text, where);
 
 /** Every `<…>` the reply would make live in Slack; only the app's own author mentions and dates may appear. */
 const liveTokens = (reply: string) => [...reply.matchAll(/<[^>]*>/g)].map((match) => match[0]);
