@@ -230,7 +230,13 @@ function parseBody(contentType: string, rawBody: Buffer): Body | string {
       return parseJsonObject(form.payload) ?? 'the payload field is not a JSON object';
     return form;
   }
-  if (contentType === 'application/json') return parseJsonObject(text) ?? 'not a JSON object';
+  if (contentType === 'application/json') {
+    // Slack sends JSON only for the Events API, whose bodies always carry a `type`; slash commands and
+    // interactions are always forms. https://docs.slack.dev/apis/events-api/
+    const body = parseJsonObject(text);
+    if (body === undefined) return 'not a JSON object';
+    return typeof body.type === 'string' ? body : 'JSON is accepted for Events API payloads only';
+  }
   return 'unsupported';
 }
 

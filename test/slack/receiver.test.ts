@@ -108,6 +108,9 @@ describe('Slack receiver over HTTP', () => {
     expect((await postToSlack(running.baseUrl, '{"type":', { contentType: 'application/json' })).status).toBe(400);
     expect((await postToSlack(running.baseUrl, '[1,2]', { contentType: 'application/json' })).status).toBe(400);
     expect((await postToSlack(running.baseUrl, 'payload=%7Bnot-json', {})).status).toBe(400);
+    // A slash command sent as JSON is not something Slack does: refused, not run.
+    const asJson = JSON.stringify({ command: '/probe', text: 'json', team_id: 'T1', user_id: 'U1' });
+    expect((await postToSlack(running.baseUrl, asJson, { contentType: 'application/json' })).status).toBe(400);
     expect(probeCalls).toEqual([]);
   });
 
