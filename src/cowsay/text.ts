@@ -50,11 +50,26 @@ export function displayWidth(text: string): number {
   return width;
 }
 
+/** Widths of graphemes seen before: text repeats its characters, and string-width costs ~4 µs a call. */
+const widthCache = new Map<string, number>();
+const WIDTH_CACHE_LIMIT = 4096;
+
 function graphemeWidth(segment: string): number {
   // Printable ASCII is by far the common case; skip the general path for it.
   if (segment.length === 1) {
     const code = segment.charCodeAt(0);
     if (code >= 0x20 && code < 0x7f) return 1;
   }
-  return stringWidth(segment);
+  let width = widthCache.get(segment);
+  if (width === undefined) {
+    width = stringWidth(segment);
+    // Bounded, since graphemes are user input; forgetting everything now and then is cheap enough.
+    if (widthCache.size >= WIDTH_CACHE_LIMIT) widthCache.clear();
+    widthCache.set(segment, width);
+  }
+  return width;
 }
+
+// Compile string-width's Unicode property regexes now, at start-up, rather than inside the first request
+// with non-ASCII text (~30 ms once, which would hold the event loop for every request waiting behind it).
+displayWidth('é古👨‍👩‍👧🇯🇵1️⃣');
