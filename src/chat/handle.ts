@@ -2,6 +2,7 @@
  * `/chat` from request to reply text: check who and where, parse, call the store, word the answer.
  * Takes plain values and a `MessageStore`; knows nothing of Bolt or HTTP.
  */
+import { withDeadline } from '../deadline.js';
 import type { Board, MessageStore, StoredMessage, TokenBucketPolicy } from '../store/message-store.js';
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, MAX_MESSAGE_CHARS, parseChatCommand } from './parse.js';
 import { POST_RATE_POLICY } from './rate-limit.js';
@@ -66,7 +67,7 @@ export async function handleChatCommand(request: ChatRequest, dependencies: Chat
   const deadline = Date.now() + (dependencies.budgetMs ?? DEFAULT_CHAT_BUDGET_MS);
   const attempt = async <T>(operation: () => Promise<T>): Promise<T | undefined> => {
     try {
-      return await withDeadline(operation(), deadline - Date.now());
+      return await withDeadline(operation(), deadline - Date.now(), 'the message store');
     } catch (error) {
       onStoreError?.(error);
       return undefined;
@@ -114,32 +115,4 @@ function boardOf(request: ChatRequest): Board | undefined {
   if (enterpriseId !== '' && !ID_SHAPES.enterprise.test(enterpriseId)) return undefined;
   if (!ID_SHAPES.team.test(request.teamId) || !ID_SHAPES.channel.test(request.channelId)) return undefined;
   return { enterpriseId, teamId: request.teamId, channelId: request.channelId };
-}
-
-class DeadlineError extends Error {
-  constructor(ms: number) {
-    super(`the store did not answer within the ${ms} ms left for this command`);
-    this.name = 'DeadlineError';
-  }
-}
-
-/** Rejects when `ms` pass first. The operation itself runs on (a store cannot be interrupted mid-query). */
-function withDeadline<T>(operation: Promise<T>, ms: number): Promise<T> {
-  if (ms <= 0) {
-    operation.catch(() => {});
-    return Promise.reject(new DeadlineError(0));
-  }
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new DeadlineError(ms)), ms);
-    operation.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@slack/bolt';
 import type { CowCatalog } from '../cowsay/cows.js';
+import { withDeadline } from '../deadline.js';
 import type { MessageStore } from '../store/message-store.js';
 import { negotiate } from './negotiate.js';
 import { errorPage, indexPage, sayPage } from './pages.js';
@@ -104,22 +105,13 @@ function createHealthCheck({
 }: RouteDependencies): (response: ServerResponse) => Promise<void> {
   const noStore = { 'Cache-Control': 'no-store' };
   return async (response) => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`the message store did not answer within ${healthTimeoutMs} ms`)),
-        healthTimeoutMs,
-      );
-    });
     try {
-      await Promise.race([store.ping(), timeout]);
+      await withDeadline(store.ping(), healthTimeoutMs, 'the message store');
       sendJson(response, 200, { status: 'ok' }, noStore);
     } catch (error) {
       const reason = redact(error instanceof Error ? error.message : 'the message store failed');
       logger.warn(`Health check failed: ${reason}`);
       sendJson(response, 503, { status: 'unavailable', reason }, noStore);
-    } finally {
-      clearTimeout(timer);
     }
   };
 }
