@@ -19,6 +19,12 @@ interface Started {
 }
 
 let workDir: string;
+/** Every app this file starts; any still running after a test (say, one that failed) is killed. */
+const children = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children.clear();
+});
 beforeAll(() => {
   if (!existsSync(ENTRY)) throw new Error('dist/index.js is missing: run `npm run build` (npm test does) first.');
   workDir = mkdtempSync(join(tmpdir(), 'cowsay-process-'));
@@ -32,6 +38,7 @@ function spawnApp(env: Record<string, string>): Started {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
