@@ -1,4 +1,5 @@
 import { ConfigError, DEFAULT_SQLITE_PATH, parseConfig } from '../src/config.js';
+import { fakeSlackToken } from './helpers.js';
 
 const SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 
@@ -42,8 +43,8 @@ describe('configuration', () => {
       PORT: 'eighty',
       DATABASE_URL: 'mysql://db',
       LOG_LEVEL: 'loud',
-      SLACK_BOT_TOKEN: 'xoxp-user-token',
-      SLACK_APP_TOKEN: 'xoxb-not-an-app-token',
+      SLACK_BOT_TOKEN: fakeSlackToken('xoxp', 'user', 'token'),
+      SLACK_APP_TOKEN: fakeSlackToken('xoxb', 'not', 'an', 'app', 'token'),
     });
     expect(problems).toHaveLength(6);
     for (const name of [

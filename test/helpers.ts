@@ -15,6 +15,14 @@ import type { Board, DeleteOutcome, MessageStore, StoredMessage, TokenTake } fro
 
 export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 
+/**
+ * A made-up token of Slack's shape (`xoxb-…`, `xapp-…`), assembled at run time so the repository never
+ * holds a string that token scanners (or people) would mistake for a real credential.
+ */
+export function fakeSlackToken(prefix: 'xoxb' | 'xoxp' | 'xapp', ...parts: string[]): string {
+  return [prefix, ...parts].join('-');
+}
+
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }

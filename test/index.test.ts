@@ -8,7 +8,14 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nowSeconds, sendSlashCommand, slackSignature, slashCommandBody, TEST_SIGNING_SECRET } from './helpers.js';
+import {
+  fakeSlackToken,
+  nowSeconds,
+  sendSlashCommand,
+  slackSignature,
+  slashCommandBody,
+  TEST_SIGNING_SECRET,
+} from './helpers.js';
 
 const ENTRY = new URL('../dist/index.js', import.meta.url).pathname;
 
@@ -187,7 +194,7 @@ describe('secrets in the log', () => {
     const port = await freePort();
     const secrets = {
       SLACK_SIGNING_SECRET: 'log-check-signing-secret-7f3a9c21',
-      SLACK_BOT_TOKEN: 'xoxb-0000000000-1111111111-logchecktokenvalue',
+      SLACK_BOT_TOKEN: fakeSlackToken('xoxb', '0000000000', '1111111111', 'logchecktokenvalue'),
     };
     const databaseUrl = process.env.TEST_DATABASE_URL;
     const password = 'log-check-db-password-5e1d';

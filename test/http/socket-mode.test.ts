@@ -9,6 +9,7 @@ import {
   cowFromReply,
   createCapturingLogger,
   createFakeStore,
+  fakeSlackToken,
   readResponse,
   type SlackReply,
   sendSlashCommand,
@@ -18,7 +19,7 @@ import {
 } from '../helpers.js';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.js';
 
-const APP_TOKEN = 'xapp-1-A0001-123-0123456789abcdef';
+const APP_TOKEN = fakeSlackToken('xapp', '1', 'A0001', '123', '0123456789abcdef');
 
 describe('choosing how Slack reaches the app', () => {
   it('is HTTP without an app-level token, Socket Mode with one', () => {
