@@ -295,14 +295,14 @@ export async function startTestApp(
 let manifestValidator: ValidateFunction | undefined;
 
 /**
- * Validates a parsed manifest against Slack's app-manifest schema (kept in the shared folder beside the
- * project) and returns the errors, empty when valid. `strict: false` because the schema uses keywords
+ * Validates a parsed manifest against Slack's app-manifest schema (a copy is kept in
+ * test/fixtures/slack/) and returns the errors, empty when valid. `strict: false` because the schema uses keywords
  * ("regex", "_note") that are not JSON Schema.
  */
 export function manifestSchemaErrors(manifest: unknown): unknown[] {
   if (manifestValidator === undefined) {
     const schema = JSON.parse(
-      readFileSync(new URL('../../shared/slack/manifest.schema.1.0.0.json', import.meta.url), 'utf8'),
+      readFileSync(new URL('./fixtures/slack/manifest.schema.1.0.0.json', import.meta.url), 'utf8'),
     ) as object;
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats.default(ajv);
