@@ -2,6 +2,8 @@
  * Process concerns only: load config, open the store, build the app, start; stop cleanly on SIGTERM.
  */
 
+// First, so an unsupported Node.js is refused before any other module loads.
+import './node-version.js';
 import type { Logger } from '@slack/logger';
 import { createCowsayApp } from './app.js';
 import type { StoreConfig } from './config.js';
