@@ -3,6 +3,7 @@
  * values out: no Slack types, no store.
  */
 import { decodeEntities } from '../slack/format.js';
+import { cleanText, showsNothing } from '../text/clean.js';
 import { quoteForReply } from './reply.js';
 
 export const MAX_MESSAGE_CHARS = 1000;
@@ -44,19 +45,17 @@ export function parseChatCommand(slackText: string): ChatCommand {
 export type MessageTextCheck = { ok: true; text: string } | { ok: false; message: string };
 
 /**
- * The board's rule for a message: 1 to {@link MAX_MESSAGE_CHARS} characters (code points) after trimming,
- * where the text is already entity-decoded, so `&lt;` counts as the one character the user typed.
+ * The board's rule for a message: cleaned as a cow's text is, then 1 to {@link MAX_MESSAGE_CHARS} characters
+ * (code points) after trimming, where the text is already entity-decoded, so `&lt;` counts as the one
+ * character the user typed; text that would show as nothing is refused.
  */
 export function checkMessageText(decoded: string): MessageTextCheck {
-  const text = decoded
-    // PostgreSQL cannot store NUL, and no Slack client can type one: it only comes from a forged request.
-    .replaceAll('\u0000', '')
-    // A lone surrogate cannot be stored as UTF-8; keep the rest of the text and mark where it was.
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-    .trim();
-  // Whitespace, format and control characters alone (zero-width spaces, RTL marks) show as nothing.
-  if (/^[\p{White_Space}\p{Cf}\p{Cc}]*$/u.test(text)) {
-    return { ok: false, message: 'Your message is empty, so nothing was stored. Try `/chat Hello, channel!`.' };
+  const text = cleanText(decoded).trim();
+  if (showsNothing(text)) {
+    return {
+      ok: false,
+      message: 'Your message is empty: it has no visible characters, so nothing was stored. Try `/chat Hello, channel!`.',
+    };
   }
   const length = [...text].length;
   if (length > MAX_MESSAGE_CHARS) {

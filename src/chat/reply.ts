@@ -6,6 +6,7 @@
 
 import { inertText } from '../slack/format.js';
 import type { DeleteOutcome, StoredMessage, TokenBucketPolicy } from '../store/message-store.js';
+import { forEachGrapheme } from '../text/graphemes.js';
 
 /**
  * The most characters of message bodies one reply shows. Slack truncates message text past 40,000
@@ -140,17 +141,33 @@ export function fitBodies(texts: readonly string[], budget: number): string[] {
   });
 }
 
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
-
-/** The longest prefix (in grapheme clusters) whose escaped form fits `room`, followed by the marker. */
+/**
+ * The longest prefix (in grapheme clusters) whose escaped form fits `room`, followed by the marker. One pass
+ * that stops at the cut: the escaped length grows by each cluster's own, plus the zero-width space that
+ * `inertText` puts between two backticks where one cluster ends with a backtick and the next starts with one.
+ */
 function shorten(text: string, room: number): string {
-  const clusters = Array.from(graphemes.segment(text), (segment) => segment.segment);
-  let low = 0;
-  let high = clusters.length;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (inertText(clusters.slice(0, mid).join('')).length <= room) low = mid;
-    else high = mid - 1;
+  let end = 0;
+  let used = 0;
+  let endsWithBacktick = false;
+  forEachGrapheme(text, (cluster) => {
+    used += escapedLength(cluster) + (endsWithBacktick && cluster.startsWith('`') ? 1 : 0);
+    if (used > room) return false;
+    end += cluster.length;
+    endsWithBacktick = cluster.endsWith('`');
+    return true;
+  });
+  return `${inertText(text.slice(0, end).trimEnd())}${SHORTENED}`;
+}
+
+/** `inertText(cluster).length`: `&` becomes `&amp;`, `<` and `>` become `&lt;` and `&gt;`. */
+function escapedLength(cluster: string): number {
+  let length = cluster.length;
+  for (let index = 0; index < cluster.length; index++) {
+    const unit = cluster.charCodeAt(index);
+    if (unit === 0x26) length += 4;
+    else if (unit === 0x3c || unit === 0x3e) length += 3;
+    else if (unit === 0x60 && cluster.charCodeAt(index + 1) === 0x60) length += 1;
   }
-  return `${inertText(clusters.slice(0, low).join('').trimEnd())}${SHORTENED}`;
+  return length;
 }

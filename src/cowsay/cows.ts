@@ -115,11 +115,36 @@ function probeAll(names: readonly string[]): Map<string, string | undefined> {
   }
 }
 
+/**
+ * Stand-ins for the eyes while npm cowsay fills in the art. Cows that draw each eye on its own (`$eye`, as
+ * the dragon does) get `eyes.charAt(0)` and `charAt(1)` from it, which cuts an emoji into half surrogate
+ * pairs; the real eyes, split by grapheme, replace these afterwards. No cow file holds private-use characters.
+ */
+const LEFT_EYE = '\ue000';
+const RIGHT_EYE = '\ue001';
+
 /** The art below the balloon, or `undefined` for a cow file npm cowsay cannot parse. */
 function renderArt(name: string, face: Face, thinking: boolean): string | undefined {
   // `n` (no wrapping) is missing from npm cowsay's typings, hence the variable rather than a literal.
-  const options = { text: 'x', f: name, e: face.eyes, T: face.tongue, n: true };
+  const options = { text: 'x', f: name, e: LEFT_EYE + RIGHT_EYE, T: face.tongue, n: true };
   const rendered = thinking ? think(options) : say(options);
   const art = rendered.split('\n').slice(PROBE_BALLOON_LINES).join('\n');
-  return BROKEN_MARKERS.test(art) ? undefined : art;
+  if (BROKEN_MARKERS.test(art)) return undefined;
+  const [left = '', right = ''] = splitEyes(face.eyes);
+  // split/join, not replace: a replacement string would read `$$` in the eyes as one `$`.
+  return art
+    .split(LEFT_EYE + RIGHT_EYE)
+    .join(face.eyes)
+    .split(LEFT_EYE)
+    .join(left)
+    .split(RIGHT_EYE)
+    .join(right);
 }
+
+/** The first grapheme and the rest: the left and right eye of cows that draw them apart. */
+function splitEyes(eyes: string): [string, string] {
+  const first = graphemeSegmenter.segment(eyes)[Symbol.iterator]().next().value?.segment ?? '';
+  return [first, eyes.slice(first.length)];
+}
+
+const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });

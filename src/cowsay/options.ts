@@ -4,8 +4,8 @@
  */
 import { closest, distance } from 'fastest-levenshtein';
 import type { CowCatalog } from './cows.js';
-import { DEFAULT_COLUMNS, MAX_COLUMNS, MAX_COW_NAME_CHARS, MAX_FACE_CHARS, MIN_COLUMNS } from './limits.js';
-import { graphemeCount } from './text.js';
+import { isFacePart } from './face.js';
+import { DEFAULT_COLUMNS, MAX_COLUMNS, MAX_COW_NAME_CHARS, MAX_FACE_COLUMNS, MIN_COLUMNS } from './limits.js';
 
 export const MODES = {
   b: 'borg',
@@ -65,17 +65,13 @@ export function checkCowName(name: string, catalog: CowCatalog): Checked<string>
   return { ok: false, message: `There is no cow called ${shown}. See the cows with \`/cowsay list\`.` };
 }
 
-/**
- * Controls, spaces and bidirectional overrides/isolates. The face goes into the art as is (only the text is
- * cleaned), and an override there would reorder the rest of the cow's line for everyone in the channel.
- */
-const INVISIBLE = /[\p{Cc}\p{White_Space}\u202a-\u202e\u2066-\u2069]/u;
-
 export function checkFacePart(value: string, what: 'eyes' | 'tongue'): Checked<string> {
-  if (value === '' || graphemeCount(value) > MAX_FACE_CHARS || INVISIBLE.test(value)) {
+  if (!isFacePart(value)) {
     return {
       ok: false,
-      message: `The ${what} must be 1 or ${MAX_FACE_CHARS} visible characters (got ${quote(value)}).`,
+      message:
+        `The ${what} must be 1 or 2 visible characters taking at most ${MAX_FACE_COLUMNS} columns, ` +
+        `such as "^^" or one emoji (got ${quote(value)}).`,
     };
   }
   return { ok: true, value };

@@ -2,6 +2,7 @@
  * Renders a cow: text laid out by our wrapper, balloon drawn by us, cow art by npm `cowsay` from a name
  * the catalogue vouched for and a face we computed. Plain values in and out; no Slack, no HTTP.
  */
+import { cleanText, showsNothing } from '../text/clean.js';
 import { drawBalloon } from './balloon.js';
 import type { CowCatalog, Face } from './cows.js';
 import { MAX_OUTPUT_CHARS, MAX_TEXT_CHARS } from './limits.js';
@@ -9,17 +10,6 @@ import type { CowsayOptions, Mode } from './options.js';
 import { layoutText } from './wrap.js';
 
 export type RenderResult = { ok: true; cow: string; cowName: string } | { ok: false; message: string };
-
-/**
- * White-space controls (vertical tab, form feed, next line): the classic cowsay's `\s` makes them word breaks
- * like any space, so they become spaces rather than vanishing with the other controls and gluing words together.
- */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const SPACE_CONTROLS = /[\u000b\u000c\u0085]/g;
-
-/** Control characters (but tab and line breaks) and bidirectional overrides: invisible, and able to scramble the art. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** What each mode does to the face, applied in the classic cowsay's order (later modes win). */
 const MODE_FACES: Readonly<Record<Mode, Partial<Face>>> = {
@@ -40,6 +30,8 @@ export function faceFor(options: Pick<CowsayOptions, 'eyes' | 'tongue' | 'modes'
   return face;
 }
 
+const NOTHING_TO_SAY = 'That text has no visible characters, so the cow would say nothing.';
+
 export function renderCow(
   catalog: CowCatalog,
   text: string,
@@ -53,7 +45,9 @@ export function renderCow(
   const cowName = options.random
     ? (catalog.randomNames[Math.floor(random() * catalog.randomNames.length)] ?? 'default')
     : options.cow;
-  const lines = layoutText(text.replace(SPACE_CONTROLS, ' ').replace(UNPRINTABLE, ''), options.columns);
+  const clean = cleanText(text);
+  if (showsNothing(clean)) return { ok: false, message: NOTHING_TO_SAY };
+  const lines = layoutText(clean, options.columns);
   const cow = `${drawBalloon(lines, options.think)}\n${catalog.art(cowName, faceFor(options), options.think)}`;
   if (cow.length > MAX_OUTPUT_CHARS) {
     return { ok: false, message: `That cow would be too big (more than ${MAX_OUTPUT_CHARS} characters).` };

@@ -1,8 +1,9 @@
 /**
- * Text measured the way a terminal (and Slack's code block) shows it: in grapheme clusters, each
- * taking the display columns `string-width` gives it (CJK and emoji take 2, combining marks 0).
+ * Text measured the way a terminal (and Slack's code block) shows it: in grapheme clusters, each taking
+ * the display columns string-width gives it (CJK and emoji take 2, combining marks 0). The measuring
+ * itself lives in src/text/graphemes.ts; this adds what the balloon's layout needs to know.
  */
-import stringWidth from 'string-width';
+import { displayWidth as unicodeWidth, forEachGrapheme } from '../text/graphemes.js';
 
 export interface Grapheme {
   readonly text: string;
@@ -11,11 +12,10 @@ export interface Grapheme {
   readonly isSpace: boolean;
 }
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const STARTS_WITH_SPACE = /^\p{White_Space}/u;
 /**
- * Printable ASCII: every character is its own grapheme, one column wide. Most text is this, and segmenting
- * it is ten times the cost of the rest of a render, so it skips the general path.
+ * Printable ASCII: every character is its own grapheme, one column wide. Most text is this, and it
+ * skips even the code point table.
  */
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const ASCII_GRAPHEMES = Array.from({ length: 0x7f }, (_, code) =>
@@ -31,45 +31,14 @@ export function graphemes(text: string): Grapheme[] {
     }
     return result;
   }
-  for (const { segment } of segmenter.segment(text)) {
-    result.push({ text: segment, width: graphemeWidth(segment), isSpace: STARTS_WITH_SPACE.test(segment) });
-  }
+  forEachGrapheme(text, (cluster, width) => {
+    const code = cluster.length === 1 ? cluster.charCodeAt(0) : 0;
+    const ascii = code >= 0x20 ? ASCII_GRAPHEMES[code] : undefined;
+    result.push(ascii ?? { text: cluster, width, isSpace: STARTS_WITH_SPACE.test(cluster) });
+  });
   return result;
 }
 
-export function graphemeCount(text: string): number {
-  let count = 0;
-  for (const _ of segmenter.segment(text)) count++;
-  return count;
-}
-
 export function displayWidth(text: string): number {
-  if (PRINTABLE_ASCII.test(text)) return text.length;
-  let width = 0;
-  for (const { segment } of segmenter.segment(text)) width += graphemeWidth(segment);
-  return width;
+  return PRINTABLE_ASCII.test(text) ? text.length : unicodeWidth(text);
 }
-
-/** Widths of graphemes seen before: text repeats its characters, and string-width costs ~4 µs a call. */
-const widthCache = new Map<string, number>();
-const WIDTH_CACHE_LIMIT = 4096;
-
-function graphemeWidth(segment: string): number {
-  // Printable ASCII is by far the common case; skip the general path for it.
-  if (segment.length === 1) {
-    const code = segment.charCodeAt(0);
-    if (code >= 0x20 && code < 0x7f) return 1;
-  }
-  let width = widthCache.get(segment);
-  if (width === undefined) {
-    width = stringWidth(segment);
-    // Bounded, since graphemes are user input; forgetting everything now and then is cheap enough.
-    if (widthCache.size >= WIDTH_CACHE_LIMIT) widthCache.clear();
-    widthCache.set(segment, width);
-  }
-  return width;
-}
-
-// Compile string-width's Unicode property regexes now, at start-up, rather than inside the first request
-// with non-ASCII text (~30 ms once, which would hold the event loop for every request waiting behind it).
-displayWidth('é古👨‍👩‍👧🇯🇵1️⃣');

@@ -1,5 +1,5 @@
 import type { CowCatalog } from '../../src/cowsay/cows.js';
-import { DEFAULT_COLUMNS, MAX_FACE_CHARS } from '../../src/cowsay/limits.js';
+import { DEFAULT_COLUMNS, MAX_FACE_COLUMNS } from '../../src/cowsay/limits.js';
 import {
   type CowsayCommand,
   type CowsayOptions,
@@ -184,12 +184,31 @@ describe('-W', () => {
 });
 
 describe('eyes and tongue', () => {
-  test.each(['x', 'oo', '^^', '$$', '°°', 'éè', 'e\u0301e\u0301', '👀', '👨‍👩‍👧👨‍👩‍👧'])('accepts %j', (value) => {
+  test.each([
+    'x',
+    'oo',
+    '^^',
+    '$$',
+    '°°',
+    'éè',
+    'e\u0301e\u0301',
+    '👀',
+    '👨‍👩‍👧',
+    '🇯🇵',
+    '日',
+    'ｵ',
+    'o\u200d',
+    '👨🏻‍👩🏻‍👧🏻‍👦🏻',
+  ])('accepts %j', (value) => {
     expect(checkFacePart(value, 'eyes')).toEqual({ ok: true, value });
   });
 
   test.each([
     ['too long', 'ooo'],
+    ['two emoji, 4 columns', '👀👀'],
+    ['two families, 4 columns', '👨‍👩‍👧👨‍👩‍👧'],
+    ['two CJK characters, 4 columns', '日本'],
+    ['an emoji and a letter, 3 columns', '👀o'],
     ['empty', ''],
     ['a space', 'o o'],
     ['a trailing space', 'U '],
@@ -201,16 +220,37 @@ describe('eyes and tongue', () => {
     ['a right-to-left override', '\u202eo'],
     ['a bidi isolate', 'o\u2066'],
     ['a no-break space', 'o\u00a0'],
+    ['a zero-width space', 'o\u200b'],
+    ['only zero-width spaces', '\u200b\u200b'],
+    ['a zero-width joiner alone', '\u200d'],
+    ['a byte order mark', '\ufeffo'],
+    ['a right-to-left mark', 'o\u200f'],
+    ['a combining mark alone', '\u0301'],
+    ['combining marks only', '\u0301\u0302'],
+    ['400 combining marks on a letter', `o${'\u0301'.repeat(400)}`],
+    ['17 code points', `o${'\u0301'.repeat(16)}`],
+    ['a Hangul filler', '\u3164'],
+    ['a halfwidth Hangul filler', 'o\uffa0'],
+    ['Hangul choseong and jungseong fillers', '\u115f\u1160'],
+    ['a braille blank', '\u2800o'],
+    ['a variation selector alone', '\ufe0f'],
+    ['a lone high surrogate', '\ud83d'],
+    ['a lone low surrogate', 'o\udc40'],
+    ['a huge value', 'o'.repeat(100_000)],
   ])('rejects %s', (_what, value) => {
     const checked = checkFacePart(value, 'tongue');
     expect(checked.ok).toBe(false);
-    expect(checked.ok ? '' : checked.message).toContain(`The tongue must be 1 or ${MAX_FACE_CHARS} visible characters`);
+    expect(checked.ok ? '' : checked.message).toContain(
+      `The tongue must be 1 or 2 visible characters taking at most ${MAX_FACE_COLUMNS} columns`,
+    );
   });
 
   test('rejects them on the command line too', () => {
     expect(errorOf('-e ooo hi')).toContain('The eyes must be');
     expect(errorOf('-T \u202eU hi')).toContain('The tongue must be');
     expect(errorOf('-e o\u0000 hi')).toContain('The eyes must be');
+    expect(errorOf('-e 👀👀 hi')).toContain('The eyes must be');
+    expect(errorOf('-e \u3164\u3164 hi')).toContain('The eyes must be');
   });
 });
 
