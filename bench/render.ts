@@ -30,7 +30,9 @@ interface Case {
 
 const rounds = Number(process.env.BENCH_RENDER_ROUNDS ?? 40);
 if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10_000) {
-  throw new Error(`BENCH_RENDER_ROUNDS must be a whole number from 1 to 10000 (got "${process.env.BENCH_RENDER_ROUNDS}").`);
+  throw new Error(
+    `BENCH_RENDER_ROUNDS must be a whole number from 1 to 10000 (got "${process.env.BENCH_RENDER_ROUNDS}").`,
+  );
 }
 
 const int = (max: number) => Math.floor(Math.random() * max);

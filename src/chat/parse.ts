@@ -54,7 +54,8 @@ export function checkMessageText(decoded: string): MessageTextCheck {
   if (showsNothing(text)) {
     return {
       ok: false,
-      message: 'Your message is empty: it has no visible characters, so nothing was stored. Try `/chat Hello, channel!`.',
+      message:
+        'Your message is empty: it has no visible characters, so nothing was stored. Try `/chat Hello, channel!`.',
     };
   }
   const length = [...text].length;

@@ -35,7 +35,7 @@ export function cowsayReply(slackText: string, catalog: CowCatalog, random?: () 
     case 'say': {
       const rendered = renderCow(catalog, command.text, command.options, random);
       if (!rendered.ok) return ephemeral(rendered.message);
-      const reply = inChannelCodeBlock(rendered.cow, `${rendered.cowName} says: ${command.text}`);
+      const reply = inChannelCodeBlock(rendered.cow, `${rendered.cowName} says: ${rendered.text}`);
       return (
         reply ??
         ephemeral(

@@ -9,7 +9,8 @@ import { MAX_OUTPUT_CHARS, MAX_TEXT_CHARS } from './limits.js';
 import type { CowsayOptions, Mode } from './options.js';
 import { layoutText } from './wrap.js';
 
-export type RenderResult = { ok: true; cow: string; cowName: string } | { ok: false; message: string };
+/** `text` is the text as the cow says it, cleaned: what a caller may show next to the cow. */
+export type RenderResult = { ok: true; cow: string; cowName: string; text: string } | { ok: false; message: string };
 
 /** What each mode does to the face, applied in the classic cowsay's order (later modes win). */
 const MODE_FACES: Readonly<Record<Mode, Partial<Face>>> = {
@@ -52,7 +53,7 @@ export function renderCow(
   if (cow.length > MAX_OUTPUT_CHARS) {
     return { ok: false, message: `That cow would be too big (more than ${MAX_OUTPUT_CHARS} characters).` };
   }
-  return { ok: true, cow, cowName };
+  return { ok: true, cow, cowName, text: clean };
 }
 
 function countCodePoints(text: string, stopAt: number): number {

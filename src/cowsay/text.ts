@@ -3,7 +3,7 @@
  * the display columns string-width gives it (CJK and emoji take 2, combining marks 0). The measuring
  * itself lives in src/text/graphemes.ts; this adds what the balloon's layout needs to know.
  */
-import { displayWidth as unicodeWidth, forEachGrapheme } from '../text/graphemes.js';
+import { forEachGrapheme, displayWidth as unicodeWidth } from '../text/graphemes.js';
 
 export interface Grapheme {
   readonly text: string;
@@ -35,6 +35,7 @@ export function graphemes(text: string): Grapheme[] {
     const code = cluster.length === 1 ? cluster.charCodeAt(0) : 0;
     const ascii = code >= 0x20 ? ASCII_GRAPHEMES[code] : undefined;
     result.push(ascii ?? { text: cluster, width, isSpace: STARTS_WITH_SPACE.test(cluster) });
+    return true;
   });
   return result;
 }

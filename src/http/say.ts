@@ -30,7 +30,7 @@ export function say(pathname: string, search: string, catalog: CowCatalog): SayO
   const text = message.trim() === '' ? DEFAULT_MESSAGE : message;
   const rendered = renderCow(catalog, text, options.value);
   if (!rendered.ok) return { ok: false, reason: plain(rendered.message) };
-  return { ok: true, message: text, cow: rendered.cow, cowName: rendered.cowName };
+  return { ok: true, message: rendered.text, cow: rendered.cow, cowName: rendered.cowName };
 }
 
 /** `/say/a/b%20c` → `a/b c`; `undefined` for a malformed escape or bytes that are not UTF-8. */

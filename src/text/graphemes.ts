@@ -22,7 +22,7 @@ const EMOJI_PART = 1 << 6;
 
 /** What string-width draws in no column. */
 const ZERO_WIDTH = /[\p{Default_Ignorable_Code_Point}\p{Cc}\p{Cf}\p{Mn}\p{Me}\p{Cs}]/u;
-// Built at run time: TypeScript only accepts the `v` flag in literals when targeting ES2024.
+// biome-ignore lint/complexity/useRegexLiterals: TypeScript accepts the `v` flag in literals only from ES2024 on.
 const RGI_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
 const EMOJI = /[\p{Emoji}\p{Emoji_Component}]/u;
 const EXTENDED_PICTOGRAPHIC = /\p{Extended_Pictographic}/gu;
@@ -74,28 +74,29 @@ export function displayWidth(text: string): number {
   let width = 0;
   forEachGrapheme(text, (_cluster, columns) => {
     width += columns;
+    return true;
   });
   return width;
 }
 
 /**
- * Calls `visit` with each grapheme cluster of `text` and its width, in order, until `visit` returns false.
+ * Calls `visit` with each grapheme cluster of `text` and its width, in order, while `visit` returns true.
  * Code points are taken one by one while they and their successor stand alone; from the first one that
  * may join its neighbour, the rest of the text goes to the segmenter.
  */
-export function forEachGrapheme(text: string, visit: (cluster: string, width: number) => boolean | void): void {
+export function forEachGrapheme(text: string, visit: (cluster: string, width: number) => boolean): void {
   let index = 0;
   while (index < text.length) {
     const codePoint = text.codePointAt(index) ?? 0;
     const units = unitsOf(codePoint);
     const next = text.codePointAt(index + units);
     if (!(factsOf(codePoint) & ALONE) || (next !== undefined && !(factsOf(next) & ALONE))) break;
-    if (visit(text.slice(index, index + units), factsOf(codePoint) & WIDTH) === false) return;
+    if (!visit(text.slice(index, index + units), factsOf(codePoint) & WIDTH)) return;
     index += units;
   }
   if (index >= text.length) return;
   for (const { segment } of segmenter.segment(index === 0 ? text : text.slice(index))) {
-    if (visit(segment, clusterWidth(segment)) === false) return;
+    if (!visit(segment, clusterWidth(segment))) return;
   }
 }
 

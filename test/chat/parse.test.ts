@@ -118,9 +118,35 @@ describe('checkMessageText', () => {
     ['zero-width spaces', '\u200b\u200b'],
     ['direction marks', '\u200f\u202e'],
     ['NUL only', '\u0000\u0000'],
+    ['controls only', '\u0007\u001b\u007f\u009b'],
+    ['bidi overrides only', '\u202e\u202d\u2066'],
+    ['combining marks only', '\u0301\u0302\u0303'],
+    ['the Hangul filler', '\u3164\u3164'],
+    ['Hangul choseong and jungseong fillers', '\u115f\u1160'],
+    ['the halfwidth Hangul filler', '\uffa0'],
+    ['braille blanks', '\u2800\u2800\u2800'],
+    ['variation selectors', '\ufe0f\ufe0e'],
+    ['a mix of blanks', ' \u3164\u2800\u0301\u200b\ufe0f '],
+    ['1,000 combining marks', '\u0301'.repeat(1000)],
+    ['100,000 Hangul fillers', '\u3164'.repeat(100_000)],
   ])('refuses %s as an empty message', (_name, text) => {
     const check = checkMessageText(text);
-    expect(check).toEqual({ ok: false, message: expect.stringMatching(/empty/) });
+    expect(check).toEqual({ ok: false, message: expect.stringMatching(/empty: it has no visible characters/) });
+  });
+
+  it("removes control characters and bidi overrides, as the cow's text is cleaned", () => {
+    expect(checkMessageText('a\u0007b\u001b[31mc\u202eevil\u202c\u2066d\u2069')).toEqual({
+      ok: true,
+      text: 'ab[31mcevild',
+    });
+    expect(checkMessageText('tab\tand\nline\u000bbreak')).toEqual({ ok: true, text: 'tab\tand\nline break' });
+    expect(parseChatCommand('hi \u202egnp.exe')).toEqual({ kind: 'post', text: 'hi gnp.exe' });
+    expect(errorOf(parseChatCommand('\u3164'))).toMatch(/no visible characters/);
+  });
+
+  it('keeps visible text among blanks as typed', () => {
+    expect(checkMessageText('\u3164x\u2800')).toEqual({ ok: true, text: '\u3164x\u2800' });
+    expect(checkMessageText('e\u0301 \u2801')).toEqual({ ok: true, text: 'e\u0301 \u2801' });
   });
 
   it('drops NUL (which no database column of ours can hold) and repairs lone surrogates', () => {

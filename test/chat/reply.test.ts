@@ -1,6 +1,15 @@
-import { boardText, deletedText, fitBodies, listText, rateLimitedText, slackDate } from '../../src/chat/reply.js';
-import { MESSAGE_TEXT_LIMIT } from '../../src/slack/format.js';
+import {
+  boardText,
+  deletedText,
+  fitBodies,
+  listText,
+  REPLY_BODY_BUDGET,
+  rateLimitedText,
+  slackDate,
+} from '../../src/chat/reply.js';
+import { inertText, MESSAGE_TEXT_LIMIT } from '../../src/slack/format.js';
 import type { StoredMessage } from '../../src/store/message-store.js';
+import { createRandom } from '../helpers.js';
 
 const message = (id: number, text: string, userId = 'U1'): StoredMessage => ({
   id,
@@ -69,6 +78,52 @@ describe('fitBodies', () => {
     expect(escapes.replace(/… _\(shortened\)_$/, '')).toMatch(/^(&lt;)+$/);
     expect(emoji.replace(/… _\(shortened\)_$/, '')).toMatch(new RegExp(`^(${family})+$`, 'u'));
     expect(accents.replace(/… _\(shortened\)_$/, '')).toMatch(/^(e\u0301)+$/);
+  });
+
+  it('cuts each long text at the longest whole-cluster prefix whose escaped form fits', () => {
+    // The rule spelled out the slow way: try every prefix of clusters, escape it, keep the longest that fits.
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    const longestFitting = (text: string, room: number) => {
+      const clusters = Array.from(segmenter.segment(text), (part) => part.segment);
+      let count = 0;
+      while (count < clusters.length && inertText(clusters.slice(0, count + 1).join('')).length <= room) count++;
+      return inertText(clusters.slice(0, count).join('').trimEnd());
+    };
+    const pieces = ['a', ' ', '&', '<', '>', '`', '``', 'e\u0301', '`\u0301', '日', '👩‍👩‍👧‍👦', '🇯🇵', '\u0301'];
+    /** The largest common cap on escaped lengths that keeps their sum within the budget. */
+    const capFor = (escaped: number[], budget: number) => {
+      let cap = 0;
+      const longest = Math.max(...escaped);
+      while (cap < longest && escaped.reduce((sum, length) => sum + Math.min(length, cap + 1), 0) <= budget) cap++;
+      return cap;
+    };
+    const random = createRandom(5);
+    let shortened = 0;
+    for (let round = 0; round < 300; round++) {
+      const texts = Array.from({ length: 1 + random.int(8) }, () =>
+        Array.from({ length: random.int(120) }, () => random.pick(pieces)).join(''),
+      );
+      const budget = 20 + random.int(400);
+      const cap = capFor(
+        texts.map((text) => inertText(text).length),
+        budget,
+      );
+      const fitted = fitBodies(texts, budget);
+      texts.forEach((text, index) => {
+        const whole = inertText(text);
+        if (whole.length > cap) shortened++;
+        const expected = whole.length <= cap ? whole : `${longestFitting(text, Math.max(0, cap - 15))}… _(shortened)_`;
+        expect(fitted[index]).toBe(expected);
+      });
+    }
+    expect(shortened).toBeGreaterThan(500);
+  });
+
+  it('shortens a board of 50 maximal messages with a bounded reply', () => {
+    const texts = Array.from({ length: 50 }, (_, index) => `${'&`'.repeat(400)}${'日'.repeat(199)}${index}`);
+    const fitted = fitBodies(texts, REPLY_BODY_BUDGET);
+    expect(fitted.join('').length).toBeLessThanOrEqual(REPLY_BODY_BUDGET);
+    for (const body of fitted) expect(body).toMatch(/^(&amp;`\u200b?)+… _\(shortened\)_$/);
   });
 });
 

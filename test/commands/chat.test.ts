@@ -117,12 +117,12 @@ describe('/chat <text>', () => {
     expect(storedRows(where.channel_id)).toEqual([]);
   });
 
-  it('stores Unicode as typed: emoji, right-to-left, combining marks, NUL removed', async () => {
+  it('stores Unicode as typed: emoji, right-to-left, combining marks; NUL and bidi overrides removed', async () => {
     const where = { channel_id: newChannel() };
-    const texts = ['👩‍👩‍👧‍👦 🇺🇳 👍🏽', 'שלום עולם \u202eevil\u202c', 'Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇ e\u0301', '漢字 한국어'];
+    const texts = ['👩‍👩‍👧‍👦 🇺🇳 👍🏽', 'שלום עולם', 'Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇ e\u0301', '漢字 한국어'];
     for (const text of texts) expect(await chat(text, where)).toContain(text);
-    postedId(await chat('nul\u0000inside', where));
-    expect(storedRows(where.channel_id).map((row) => row.text)).toEqual([...texts, 'nulinside']);
+    postedId(await chat('nul\u0000inside \u202eevil\u202c', where));
+    expect(storedRows(where.channel_id).map((row) => row.text)).toEqual([...texts, 'nulinside evil']);
   });
 
   it('stores SQL as text and keeps working', async () => {

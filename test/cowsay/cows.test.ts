@@ -1,4 +1,4 @@
-import { list } from 'cowsay';
+import { list, say } from 'cowsay';
 import type { CowCatalog, Face } from '../../src/cowsay/cows.js';
 import { testCatalog } from '../helpers.js';
 
@@ -126,6 +126,26 @@ describe('art', () => {
 
   test('fills cows that place each eye on its own', () => {
     expect(catalog.art('dragon', FACE, false)).toContain('/E  e  \\');
+  });
+
+  test('splits eyes between graphemes, never inside a surrogate pair or a cluster', () => {
+    const tongue = '  ';
+    expect(catalog.art('dragon', { eyes: '👀', tongue }, false)).toContain('/👀    \\');
+    expect(catalog.art('dragon', { eyes: 'e\u0301o', tongue }, false)).toContain('/e\u0301  o  \\');
+    expect(catalog.art('dragon', { eyes: '$$', tongue }, false)).toContain('/$  $  \\');
+    expect(catalog.art('cat2', { eyes: '🇯🇵', tongue }, false)).toContain('=) 🇯🇵Y (=');
+    expect(catalog.art('default', { eyes: '👀', tongue }, false)).toContain('(👀)');
+  });
+
+  test('leaves no lone surrogate in any cow, whatever emoji the eyes and tongue are', () => {
+    const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+    for (const eyes of ['👀', '👁️', '🐄', '👩‍🚀']) {
+      for (const name of catalog.names) expect(catalog.art(name, { eyes, tongue: '👅' }, false)).not.toMatch(lone);
+    }
+  });
+
+  test('no cow file holds the private-use characters that stand in for the eyes', () => {
+    for (const name of catalog.names) expect(say({ text: 'x', f: name })).not.toMatch(/[\ue000-\uf8ff]/);
   });
 
   test('keeps dollar signs in a face literal', () => {

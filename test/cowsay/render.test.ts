@@ -6,7 +6,7 @@ import type { CowCatalog } from '../../src/cowsay/cows.js';
 import { MAX_OUTPUT_CHARS, MAX_TEXT_CHARS } from '../../src/cowsay/limits.js';
 import { type CowsayOptions, DEFAULT_OPTIONS, type Mode, parseCowsayCommand } from '../../src/cowsay/options.js';
 import { faceFor, type RenderResult, renderCow } from '../../src/cowsay/render.js';
-import { testCatalog } from '../helpers.js';
+import { createRandom, testCatalog } from '../helpers.js';
 
 let catalog: CowCatalog;
 beforeAll(async () => {
@@ -52,7 +52,10 @@ describe('limits', () => {
       ok: false,
       message: expect.stringContaining(`more than ${MAX_OUTPUT_CHARS} characters`),
     });
-    expect(renderCow(catalog, '\t'.repeat(MAX_TEXT_CHARS), options({ columns: undefined })).ok).toBe(false);
+    expect(renderCow(catalog, '\tx'.repeat(MAX_TEXT_CHARS / 2), options({ columns: undefined }))).toEqual({
+      ok: false,
+      message: expect.stringContaining(`more than ${MAX_OUTPUT_CHARS} characters`),
+    });
   });
 
   test('never returns a cow longer than the output limit', () => {
@@ -167,6 +170,73 @@ describe('text cleaning', () => {
 
   test('keeps the user’s line breaks and right-to-left letters', () => {
     expect(balloonText(cowOf(renderCow(catalog, 'שלום\nمرحبا', options())))).toEqual(['שלום', 'مرحبا']);
+  });
+});
+
+describe('text that shows nothing', () => {
+  test.each([
+    ['controls only', '\u0000\u0007\u001b'],
+    ['bidi overrides only', '\u202e\u2066'],
+    ['zero-width characters', '\u200b\u200c\u200d\ufeff'],
+    ['combining marks only', '\u0301\u0302'],
+    ['the Hangul filler', '\u3164'],
+    ['the Hangul choseong and jungseong fillers', '\u115f\u1160'],
+    ['the halfwidth Hangul filler', '\uffa0'],
+    ['the braille blank', '\u2800\u2800'],
+    ['variation selectors', '\ufe0f\u{e0100}'],
+    ['blanks on several lines', '\u3164\n\u2800\n\u0301'],
+    ['2,000 blanks', '\u3164'.repeat(MAX_TEXT_CHARS)],
+  ])('is refused, not drawn as an empty balloon: %s', (_name, text) => {
+    for (const columns of [10, undefined]) {
+      expect(renderCow(catalog, text, options({ columns }))).toEqual({
+        ok: false,
+        message: 'That text has no visible characters, so the cow would say nothing.',
+      });
+    }
+  });
+
+  test('is told apart from visible text among blanks, which is drawn as typed', () => {
+    expect(balloonText(cowOf(renderCow(catalog, '\u3164x\u2800', options())))).toEqual(['\u3164x\u2800']);
+  });
+});
+
+describe('no lone surrogate', () => {
+  const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+  const pieces = ['a', ' ', '\n', '😀', '👩‍🚀', '🇯🇵', 'e\u0301', '日', '\ud83d', '\ude00', '\udc00\ud800', '\u3164'];
+
+  test('reaches the output of any cow, from text with half pairs or from emoji eyes and tongues', () => {
+    const random = createRandom(17);
+    for (let round = 0; round < 300; round++) {
+      const text = Array.from({ length: 1 + random.int(60) }, () => random.pick(pieces)).join('');
+      const result = renderCow(
+        catalog,
+        text,
+        options({
+          cow: random.pick(['dragon', 'cat2', 'default', 'daemon', random.pick(catalog.names)]),
+          eyes: random.pick(['👀', '🐄', 'é', '👁️', undefined]),
+          tongue: random.pick(['👅', 'U', undefined]),
+          columns: random.pick([10, 11, 40, undefined]),
+          think: random.next() < 0.5,
+        }),
+      );
+      expect(result.ok ? result.cow : result.message).not.toMatch(LONE_SURROGATE);
+    }
+  });
+});
+
+describe('work per render', () => {
+  test('2,000 random CJK characters at -W 10 are measured without the segmenter', () => {
+    const random = createRandom(3);
+    let text = '';
+    for (let index = 0; index < MAX_TEXT_CHARS; index++) text += String.fromCodePoint(0x4e00 + random.int(0x5200));
+    const segment = jest.spyOn(Intl.Segmenter.prototype, 'segment');
+    try {
+      const rows = balloonText(cowOf(renderCow(catalog, text, options({ columns: 10 }))));
+      expect(rows).toHaveLength(MAX_TEXT_CHARS / 4);
+      expect(segment).not.toHaveBeenCalled();
+    } finally {
+      segment.mockRestore();
+    }
   });
 });
 
