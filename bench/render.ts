@@ -7,9 +7,12 @@
  * built renderer copied next to this script with bench/reference-text.ts in place of its text measurement.
  * Part 2 shortens a `/chat list 50` of 1,000-character messages, current code against
  * bench/reference-shorten.ts. Every round draws new text and runs both, in alternating order; the tables give
- * the median and the slowest round, and whether both produced the same output.
+ * the median, 95th percentile and slowest round in CPU milliseconds, and whether both produced the same
+ * output. "Never seen before" hands out each code point once, the worst case for the current code, which
+ * learns each code point's facts once per process.
  *
- * Knobs (environment): BENCH_RENDER_ROUNDS (rounds per case, default 40).
+ * Knobs (environment): BENCH_RENDER_ROUNDS (counted rounds per input, default 40), BENCH_RENDER_WARMUP
+ * (uncounted rounds before them, default 5).
  */
 import { copyFileSync, cpSync, rmSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,12 +31,16 @@ interface Case {
   make: () => string;
 }
 
-const rounds = Number(process.env.BENCH_RENDER_ROUNDS ?? 40);
-if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10_000) {
-  throw new Error(
-    `BENCH_RENDER_ROUNDS must be a whole number from 1 to 10000 (got "${process.env.BENCH_RENDER_ROUNDS}").`,
-  );
+function knob(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
+  }
+  return value;
 }
+const rounds = knob('BENCH_RENDER_ROUNDS', 40, 1, 10_000);
+const warmup = knob('BENCH_RENDER_WARMUP', 5, 0, 1000);
 
 const int = (max: number) => Math.floor(Math.random() * max);
 const pick = (pool: readonly number[]) => pool[int(pool.length)] ?? 0x20;
@@ -47,6 +54,10 @@ const TEXT_EMOJI = matching(/^(?![\d#*])\p{Emoji}$/u, 0xa9, 0x1faff).filter((cp)
 const PICTOGRAPHS = matching(/^\p{Extended_Pictographic}$/u, 0x2000, 0x1faff);
 const MARKS = matching(/^\p{Mn}$/u, 0x300, 0xffff);
 const BMP = range(0x20, 0xffff).filter((cp) => cp < 0xd800 || cp > 0xdfff);
+/** Ideographs of planes 2 and 3 in random order, handed out once: text no cache or table has seen. */
+const UNSEEN = matching(/^\p{Script=Han}$/u, 0x20000, 0x323af).sort(() => Math.random() - 0.5);
+let unseenAt = 0;
+const unseen = () => [UNSEEN[unseenAt++ % UNSEEN.length] ?? 0x20000];
 
 /** `count` code points, `unit` code points at a time. */
 function text(count: number, unit: () => number[]): string {
@@ -59,6 +70,7 @@ const MAX = 2000;
 const CASES: readonly Case[] = [
   { name: '1,800 random CJK (a /say URL)', make: () => text(1800, () => [pick(CJK)]) },
   { name: '2,000 random CJK', make: () => text(MAX, () => [pick(CJK)]) },
+  { name: '2,000 CJK never seen before', make: () => text(MAX, unseen) },
   { name: '2,000 random emoji', make: () => text(MAX, () => [pick(EMOJI)]) },
   { name: 'emoji ZWJ sequences', make: () => text(MAX, () => [pick(PICTOGRAPHS), 0x200d, pick(PICTOGRAPHS)]) },
   { name: 'text-style emoji + VS16', make: () => text(MAX, () => [pick(TEXT_EMOJI), 0xfe0f]) },
@@ -83,10 +95,15 @@ async function loadReferenceRender(): Promise<Render> {
   return module.renderCow;
 }
 
+/**
+ * CPU time, not wall time: on a shared machine a render can wait for a core for tens of milliseconds, which
+ * says nothing about its cost. It is the whole process's, so GC and compiler threads count too.
+ */
 function timed<T>(run: () => T): { ms: number; result: T } {
-  const start = performance.now();
+  const start = process.cpuUsage();
   const result = run();
-  return { ms: performance.now() - start, result };
+  const used = process.cpuUsage(start);
+  return { ms: (used.user + used.system) / 1000, result };
 }
 
 interface Figures {
@@ -95,15 +112,18 @@ interface Figures {
   same: boolean;
 }
 
-/** Runs both sides on `rounds` fresh inputs, alternating which goes first. */
+/**
+ * Runs both sides on fresh inputs, alternating which goes first; the warm-up rounds let the JIT settle
+ * (a served process has compiled these paths long before an attack) and are not counted.
+ */
 function compare<I, O>(make: () => I, previous: (input: I) => O, current: (input: I) => O): Figures {
   const figures: Figures = { previous: [], current: [], same: true };
-  for (let round = 0; round < rounds; round++) {
+  for (let round = -warmup; round < rounds; round++) {
     const input = make();
     const sides = round % 2 === 0 ? ([previous, current] as const) : ([current, previous] as const);
     const [first, second] = sides.map((side) => timed(() => side(input)));
     const [old, now] = round % 2 === 0 ? [first, second] : [second, first];
-    if (old === undefined || now === undefined) continue;
+    if (old === undefined || now === undefined || round < 0) continue;
     figures.previous.push(old.ms);
     figures.current.push(now.ms);
     if (JSON.stringify(old.result) !== JSON.stringify(now.result)) figures.same = false;
@@ -113,26 +133,31 @@ function compare<I, O>(make: () => I, previous: (input: I) => O, current: (input
 
 const ms = (value: number) => `${formatNumber(value, 2)} ms`;
 
+function percentile(values: readonly number[], fraction: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
+}
+
 function row(name: string, figures: Figures): string[] {
   const before = median(figures.previous);
   const after = median(figures.current);
   return [
     name,
     ms(before),
+    ms(percentile(figures.previous, 0.95)),
     ms(Math.max(...figures.previous)),
     ms(after),
+    ms(percentile(figures.current, 0.95)),
     ms(Math.max(...figures.current)),
     `${formatNumber(before / after, 0)}×`,
     figures.same ? 'yes' : 'NO',
   ];
 }
 
-const HEADER = ['input', 'before p50', 'before max', 'after p50', 'after max', 'speed-up', 'same output'];
+const HEADER = ['input', 'before p50', 'p95', 'max', 'after p50', 'p95', 'max', 'p50 speed-up', 'same output'];
 
 function renderPart(catalog: CowCatalog, reference: Render): string {
   const options = { ...DEFAULT_OPTIONS, columns: 10 };
-  // Compile both renderers' code paths first, as a served process has long done by its first attack.
-  for (const render of [reference, renderCow]) render(catalog, 'warm 日本語 é 👩‍🚀 🇯🇵 한국어', options);
   const rows = CASES.map((testCase) => {
     progress(`render: ${testCase.name}`);
     const figures = compare(
@@ -181,7 +206,7 @@ function chatPart(): string {
 async function main(): Promise<void> {
   const catalog = await loadCowCatalog();
   const reference = await loadReferenceRender();
-  console.log(`Render at -W 10, ${rounds} rounds per input, Node ${process.version}\n`);
+  console.log(`Render at -W 10, ${rounds} rounds per input, CPU time per render, Node ${process.version}\n`);
   console.log(renderPart(catalog, reference));
   console.log('\n`/chat list 50`: shortening 50 messages of 1,000 characters to the reply budget\n');
   console.log(chatPart());

@@ -1,6 +1,6 @@
 /**
- * Bounds on what one cow may cost. They keep every render well under a millisecond, so no request can
- * hold the event loop, and they are shared by `/cowsay` and `GET /say`.
+ * Bounds on what one cow may cost. With them the worst render takes a few milliseconds (see
+ * `npm run bench:render`), so no request can hold the event loop, and they are shared by `/cowsay` and `GET /say`.
  */
 
 /** Longest text accepted, in characters (code points). */

@@ -29,9 +29,10 @@ const EXTENDED_PICTOGRAPHIC = /\p{Extended_Pictographic}/gu;
 const UNQUALIFIED_KEYCAP = /^[\d#*]\u20e3$/;
 /**
  * Code points that may join a neighbour into one cluster (UAX #29): everything outside Grapheme_Base
- * (controls, format characters, extending marks), spacing marks and the two Lo ones that behave as such,
- * regional indicators, emoji modifiers, Hangul jamo and the Prepend letters. Between two code points
- * outside this class there is always a grapheme boundary; the test checks every code point.
+ * (controls, format characters, extending marks), spacing marks and the two letters that count as such,
+ * regional indicators, emoji modifiers, Hangul jamo, the Prepend letters and the Kirat Rai vowels (which
+ * join each other). Between two code points outside this class there is always a boundary; the tests check
+ * every code point of planes 0, 1 and 14 against Intl.Segmenter, so a new Unicode version cannot slip by.
  */
 const JOINS =
   /[^\p{Grapheme_Base}]|[\p{Mc}\p{Regional_Indicator}\p{Emoji_Modifier}\u0d4e\u0e33\u0eb3\u1100-\u11ff\ua960-\ua97c\ud7b0-\ud7fb\u{111c2}\u{111c3}\u{1193f}\u{11941}\u{11a3a}\u{11a84}-\u{11a89}\u{11d46}\u{11f02}\u{113d1}\u{16d63}\u{16d67}-\u{16d6a}]/u;
@@ -139,6 +140,7 @@ function isWideEmoji(cluster: string): boolean {
     if (!(factsOf(codePoint) & EMOJI_PART)) return false;
     index += unitsOf(codePoint);
   }
+  if (cluster.length > RGI_CACHE_KEY_LIMIT) return RGI_EMOJI.test(cluster);
   let rgi = rgiCache.get(cluster);
   if (rgi === undefined) {
     rgi = RGI_EMOJI.test(cluster);
@@ -152,6 +154,8 @@ function isWideEmoji(cluster: string): boolean {
 /** Emoji sequences seen before: the RGI set is a regex of thousands of alternatives, microseconds a test. */
 const rgiCache = new Map<string, boolean>();
 const RGI_CACHE_LIMIT = 4096;
+/** Longer keys are not kept (the longest RGI sequences are under 20 UTF-16 units), so the cache stays small. */
+const RGI_CACHE_KEY_LIMIT = 64;
 
 const isLeadingJamo = (cp: number) => (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0xa960 && cp <= 0xa97c);
 const isVowelJamo = (cp: number) => (cp >= 0x1160 && cp <= 0x11a7) || (cp >= 0xd7b0 && cp <= 0xd7c6);
