@@ -25,6 +25,7 @@ const ZERO_WIDTH = /[\p{Default_Ignorable_Code_Point}\p{Cc}\p{Cf}\p{Mn}\p{Me}\p{
 // biome-ignore lint/complexity/useRegexLiterals: TypeScript accepts the `v` flag in literals only from ES2024 on.
 const RGI_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
 const EMOJI = /[\p{Emoji}\p{Emoji_Component}]/u;
+const SPACING_MARK = /\p{Mc}/u;
 const EXTENDED_PICTOGRAPHIC = /\p{Extended_Pictographic}/gu;
 const UNQUALIFIED_KEYCAP = /^[\d#*]\u20e3$/;
 /**
@@ -53,7 +54,7 @@ function learn(codePoint: number): number {
   let value = KNOWN | width;
   if (wide) value |= WIDE;
   if (!JOINS.test(character)) value |= ALONE;
-  if ((codePoint >= 0xff00 && codePoint <= 0xffef) || /\p{Mc}/u.test(character)) value |= TRAILING;
+  if ((codePoint >= 0xff00 && codePoint <= 0xffef) || SPACING_MARK.test(character)) value |= TRAILING;
   if (emoji) value |= EMOJI_PART;
   facts[codePoint] = value;
   return value;
