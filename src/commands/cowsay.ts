@@ -13,7 +13,7 @@ export const COWSAY_USAGE = [
   '*Usage:* `/cowsay [options] &lt;text&gt;` — the cow says your text in the channel.',
   '',
   '`-f NAME` pick a cow (`/cowsay list` shows them) · `-r` a random cow',
-  '`-e EYES` `-T TONGUE` at most 2 characters each',
+  '`-e EYES` `-T TONGUE` at most 2 columns each (one emoji, or two letters)',
   '`-b` borg · `-d` dead · `-g` greedy · `-p` paranoid · `-s` stoned · `-t` tired · `-w` wired · `-y` youthful',
   '`--think` a thought bubble instead of speech',
   `\`-W N\` wrap at N columns (${MIN_COLUMNS}–${MAX_COLUMNS}, default 40) · \`-n\` keep your own line breaks only`,

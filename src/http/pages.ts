@@ -56,7 +56,7 @@ ${slackRoute}
 <thead><tr><th>Query</th><th>Meaning</th></tr></thead>
 <tbody>
 <tr><td><code>f=NAME</code></td><td>Which cow, by name (case-insensitive); the list is below.</td></tr>
-<tr><td><code>e=EYES</code>, <code>T=TONGUE</code></td><td>Eyes and tongue, at most 2 characters each.</td></tr>
+<tr><td><code>e=EYES</code>, <code>T=TONGUE</code></td><td>Eyes and tongue, at most 2 columns each (one emoji, or two letters).</td></tr>
 <tr><td><code>think</code></td><td>A thought bubble instead of speech (<code>think=false</code> to turn it off).</td></tr>
 <tr><td><code>W=N</code></td><td>Wrap width, 10 to 80 columns (default 40).</td></tr>
 </tbody>
