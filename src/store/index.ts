@@ -9,6 +9,7 @@ export type {
   Board,
   DeleteOutcome,
   MessageStore,
+  PostKey,
   StoredMessage,
   TokenBucketPolicy,
   TokenTake,

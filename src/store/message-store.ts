@@ -39,9 +39,22 @@ export interface TokenBucketPolicy {
 /** What one take got: a token, or how long until the bucket holds one again. */
 export type TokenTake = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
 
+/**
+ * What makes a post safe to repeat. Slack gives every invocation of a command its own `trigger_id`, and a
+ * signed request stays valid for minutes, so the same request may arrive more than once; the key makes the
+ * copies one post.
+ */
+export interface PostKey {
+  /** At most {@link MAX_POST_KEY_LENGTH} characters; unique per board. */
+  readonly triggerId?: string;
+}
+
 export interface MessageStore {
-  /** Stores a message; resolves only once it is durably committed. */
-  post(board: Board, userId: string, text: string): Promise<StoredMessage>;
+  /**
+   * Stores a message; resolves only once it is durably committed. With a `triggerId` already stored on this
+   * board (within {@link POST_KEY_TTL_MS}), stores nothing and resolves with the message that key stored.
+   */
+  post(board: Board, userId: string, text: string, key?: PostKey): Promise<StoredMessage>;
   /** The board's latest `limit` messages (1 to {@link MAX_LATEST_LIMIT}), oldest first. */
   latest(board: Board, limit: number): Promise<StoredMessage[]>;
   /** Deletes a message of the board if `userId` wrote it. A message of another board is 'not-found'. */
@@ -54,9 +67,15 @@ export interface MessageStore {
    *
    * A bucket that has been full for {@link IDLE_BUCKET_MS} is the same as no bucket, so the store deletes such
    * rows from time to time (see {@link SWEEP_EVERY_TAKES}): they cannot pile up.
+   *
+   * A take for a post whose `triggerId` is already stored on the board is allowed and spends nothing: the
+   * `post` that follows only returns the stored message, so a repeated request costs its author no token.
    */
-  takeToken(board: Board, userId: string, policy: TokenBucketPolicy, nowMs: number): Promise<TokenTake>;
-  /** Resolves when the store answers; rejects with the reason when it does not. */
+  takeToken(board: Board, userId: string, policy: TokenBucketPolicy, nowMs: number, key?: PostKey): Promise<TokenTake>;
+  /**
+   * Resolves when the store can both read and write; rejects with the reason when it cannot. A write is
+   * tried at most once per {@link WRITE_PROBE_INTERVAL_MS}, so frequent health checks cost almost nothing.
+   */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -79,6 +98,17 @@ export const IDLE_BUCKET_MS = 24 * 60 * 60 * 1000;
  */
 export const SWEEP_EVERY_TAKES = 100;
 export const SWEEP_BATCH = 1000;
+/**
+ * How long a post's key is kept. Slack accepts a request signed up to 5 minutes before or after now, so a copy
+ * can arrive until 10 minutes after the original; the rest is margin for instances whose clocks differ.
+ */
+export const POST_KEY_TTL_MS = 15 * 60 * 1000;
+/** Slack's trigger ids are about 60 characters. */
+export const MAX_POST_KEY_LENGTH = 255;
+/** How often (in keyed posts, per store instance) expired keys are swept, at most SWEEP_BATCH at a time. */
+export const SWEEP_EVERY_POSTS = 100;
+/** A successful write probe stands for this long; health checks in between only read. */
+export const WRITE_PROBE_INTERVAL_MS = 1000;
 /** Slack ids are around 11 characters; anything this long is not one. */
 const MAX_ID_LENGTH = 64;
 
@@ -103,9 +133,10 @@ export function assertBoard(board: Board): void {
   assertKey('channelId', board.channelId, false);
 }
 
-export function assertPost(board: Board, userId: string, text: string): void {
+export function assertPost(board: Board, userId: string, text: string, key: PostKey = {}): void {
   assertBoard(board);
   assertKey('userId', userId, false);
+  assertPostKey(key);
   if (typeof text !== 'string' || text.length === 0 || text.length > MAX_STORED_TEXT_UNITS) {
     throw new RangeError(`text must be 1 to ${MAX_STORED_TEXT_UNITS} UTF-16 units`);
   }
@@ -123,9 +154,16 @@ export function assertMessageId(id: number): void {
   if (!Number.isSafeInteger(id) || id < 1) throw new RangeError('id must be a positive safe integer');
 }
 
-export function assertTake(board: Board, userId: string, policy: TokenBucketPolicy, nowMs: number): void {
+export function assertTake(
+  board: Board,
+  userId: string,
+  policy: TokenBucketPolicy,
+  nowMs: number,
+  key: PostKey = {},
+): void {
   assertBoard(board);
   assertKey('userId', userId, false);
+  assertPostKey(key);
   const { burst, refillIntervalMs } = policy;
   if (!Number.isInteger(burst) || burst < 1 || burst > MAX_BUCKET_BURST) {
     throw new RangeError(`burst must be a whole number from 1 to ${MAX_BUCKET_BURST}`);
@@ -149,6 +187,14 @@ export function takeOutcome(allowed: boolean, fullAtMs: number, policy: TokenBuc
   if (allowed) return { allowed: true };
   // At least 1 ms: a refusal never says "now".
   return { allowed: false, retryAfterMs: Math.max(1, fullAtMs - nowMs - takeHeadroomMs(policy)) };
+}
+
+function assertPostKey({ triggerId }: PostKey): void {
+  if (triggerId === undefined) return;
+  if (typeof triggerId !== 'string' || triggerId.length === 0 || triggerId.length > MAX_POST_KEY_LENGTH) {
+    throw new RangeError(`triggerId must be a non-empty string of at most ${MAX_POST_KEY_LENGTH} characters`);
+  }
+  if (triggerId.includes('\u0000')) throw new RangeError('triggerId must not contain NUL characters');
 }
 
 function assertKey(name: string, value: string, mayBeEmpty: boolean): void {

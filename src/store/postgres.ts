@@ -14,16 +14,31 @@ import {
   assertMessageId,
   assertPost,
   assertTake,
+  type Board,
   type DeleteOutcome,
   IDLE_BUCKET_MS,
   type MessageStore,
+  POST_KEY_TTL_MS,
   type StoredMessage,
   StoreUnavailableError,
-  SWEEP_BATCH,
+  SWEEP_EVERY_POSTS,
   SWEEP_EVERY_TAKES,
   takeHeadroomMs,
   takeOutcome,
+  WRITE_PROBE_INTERVAL_MS,
 } from './message-store.js';
+import {
+  MIGRATIONS,
+  migrate,
+  POSTGRES_DELETE_SQL,
+  POSTGRES_KEYED_POST_SQL,
+  POSTGRES_LATEST_SQL,
+  POSTGRES_REPEAT_SQL,
+  PROBE_SQL,
+  SWEEP_BUCKETS_SQL,
+  SWEEP_KEYS_SQL,
+  TAKE_SQL,
+} from './postgres-schema.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 1000;
 export const DEFAULT_QUERY_TIMEOUT_MS = 1500;
@@ -32,10 +47,6 @@ export const DEFAULT_QUERY_TIMEOUT_MS = 1500;
  * connections per database (Heroku's smallest at 20), so instances × pool size has to fit under the cap.
  */
 export const DEFAULT_POOL_SIZE = 5;
-/** Migrations may wait for another instance's migration (the advisory lock); they get longer than a request. */
-const MIGRATION_TIMEOUT_MS = 30_000;
-/** Any fixed 64-bit number, the same in every instance: the advisory lock that serialises migrations. */
-const MIGRATION_LOCK_KEY = 7_426_580_137_011_001;
 
 export interface PostgresStoreOptions {
   /** A postgres:// URL; TLS follows its `sslmode` (see README: Heroku Postgres). */
@@ -46,101 +57,19 @@ export interface PostgresStoreOptions {
   poolSize?: number;
 }
 
-/**
- * Append only: never edit a migration that has shipped. Each runs once, recorded in schema_migrations, in
- * the runner's one transaction (see migrate): a migration that fails leaves no trace and is retried whole.
- * Exported so tests can build a database as an older version left it.
- */
-export const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE chat_messages (
-     -- An identity never hands out an id twice, so "/chat delete 42" can never hit a later message.
-     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-     enterprise_id text NOT NULL,
-     team_id text NOT NULL,
-     channel_id text NOT NULL,
-     user_id text NOT NULL,
-     text text NOT NULL,
-     created_at timestamptz NOT NULL DEFAULT now()
-   );
-   -- "Latest N of a board" is a backward range scan of this index that stops after N entries: the same
-   -- cost with a thousand or a million messages stored.
-   CREATE INDEX chat_messages_board_latest ON chat_messages (enterprise_id, team_id, channel_id, id DESC);`,
-  // The post limit's token buckets, one per (board, user), shared by every instance; see TAKE_SQL.
-  `CREATE TABLE chat_post_buckets (
-     enterprise_id text NOT NULL,
-     team_id text NOT NULL,
-     channel_id text NOT NULL,
-     user_id text NOT NULL,
-     -- When the bucket is full again if nobody takes from it (see TokenBucketPolicy): milliseconds since the
-     -- Unix epoch, by the app's clock, so tests can inject theirs.
-     full_at bigint NOT NULL,
-     -- Whether the latest take got a token: RETURNING sees only the new row, so the outcome is kept in it.
-     allowed boolean NOT NULL,
-     PRIMARY KEY (enterprise_id, team_id, channel_id, user_id)
-   );
-   -- The sweep finds the buckets that have long been full through this index.
-   CREATE INDEX chat_post_buckets_full_at ON chat_post_buckets (full_at);`,
-  // The board becomes the front of the primary key, and chat_messages_board_latest goes. With an index on
-  // id alone, the planner reads "latest N of a board holding most rows" as a backward walk of that index,
-  // filtering out every newer row of the other boards: the cost grew with what the rest of the table
-  // received since (5 ms with 20k newer rows elsewhere, 18 to 29 ms with 100k, against 0.04 ms). With
-  // no id-only index left, every query on messages names the board and reads the key's range for it,
-  // whatever the table's size. Ids stay unique without an index of their own: the identity column hands out each once.
-  // One ALTER rebuilds the key while holding the table (measured: 1.6 s for 1.1 million rows), well
-  // inside the migration timeout; requests meanwhile wait, and those past their timeout answer
-  // "unavailable". A cost paid once, against one paid by every listing of a busy board.
-  `ALTER TABLE chat_messages
-     DROP CONSTRAINT chat_messages_pkey,
-     ADD CONSTRAINT chat_messages_pkey PRIMARY KEY (enterprise_id, team_id, channel_id, id);
-   DROP INDEX chat_messages_board_latest;`,
-];
+/** One statement through the pool, with the schema ensured first; failures arrive as StoreUnavailableError. */
+type Query = <Row extends pg.QueryResultRow>(text: string, values: unknown[]) => Promise<Row[]>;
 
-/** Whether the bucket holds a whole token now (see TokenBucketPolicy). $5 interval, $6 headroom, $7 now. */
-const FITS = 'greatest(bucket.full_at, $7::bigint) - $7::bigint <= $6::bigint';
-
-/**
- * One statement, so it is atomic without a transaction of our own: a new bucket starts full and this take
- * spends one token of it; an existing one gives a token if it holds one, and is left as it was if not.
- * Concurrent takes of one bucket, from any instance, queue on its row lock, and ON CONFLICT DO UPDATE
- * evaluates each against the row as the previous one left it: never more tokens than the policy allows.
- */
-const TAKE_SQL = `INSERT INTO chat_post_buckets AS bucket
-    (enterprise_id, team_id, channel_id, user_id, full_at, allowed)
-  VALUES ($1, $2, $3, $4, $7::bigint + $5::bigint, true)
-  ON CONFLICT (enterprise_id, team_id, channel_id, user_id) DO UPDATE SET
-    full_at = CASE WHEN ${FITS} THEN greatest(bucket.full_at, $7::bigint) + $5::bigint ELSE bucket.full_at END,
-    allowed = ${FITS}
-  RETURNING full_at, allowed`;
-
-/**
- * Deletes at most SWEEP_BATCH long-full buckets. SKIP LOCKED: a bucket being taken right now is skipped
- * rather than waited for, and two instances sweeping at once take disjoint rows instead of deadlocking.
- */
-const SWEEP_SQL = `DELETE FROM chat_post_buckets
-  WHERE (enterprise_id, team_id, channel_id, user_id) IN (
-    SELECT enterprise_id, team_id, channel_id, user_id FROM chat_post_buckets
-    WHERE full_at < $1 ORDER BY full_at LIMIT ${SWEEP_BATCH} FOR UPDATE SKIP LOCKED)`;
-
-/** Exported so tests can EXPLAIN exactly the query the store runs. */
-export const POSTGRES_LATEST_SQL = `SELECT id, user_id, text, created_at FROM chat_messages
-  WHERE enterprise_id = $1 AND team_id = $2 AND channel_id = $3
-  ORDER BY id DESC LIMIT $4`;
-
-/**
- * One round trip that tells the three outcomes apart. A message of another board is never `target`, so
- * it is "not found" here: its existence is not revealed across boards. Both halves name the whole primary
- * key (board and id): there is no index on id alone, and `WHERE id IN (…)` would scan the table.
- * Exported so tests can EXPLAIN it.
- */
-export const POSTGRES_DELETE_SQL = `WITH target AS (
-    SELECT id, user_id FROM chat_messages
-    WHERE enterprise_id = $2 AND team_id = $3 AND channel_id = $4 AND id = $1
-  ), removed AS (
-    DELETE FROM chat_messages
-    WHERE enterprise_id = $2 AND team_id = $3 AND channel_id = $4 AND id = $1 AND user_id = $5
-    RETURNING id
-  )
-  SELECT (SELECT user_id FROM target) AS owner, (SELECT count(*) FROM removed)::int AS removed`;
+/** The store's connection to the database: queries, housekeeping beside them, and closing. */
+interface Connection {
+  /** Runs the migrations unless a run has succeeded; the raw error on failure. */
+  ensureSchema(): Promise<void>;
+  query: Query;
+  fail(error: unknown): StoreUnavailableError;
+  /** Runs `task` unless one is running already; close() waits for it. Its failure is only logged. */
+  housekeep(task: () => Promise<unknown>): void;
+  close(): Promise<void>;
+}
 
 interface MessageRow {
   id: string;
@@ -156,15 +85,24 @@ interface MessageRow {
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<MessageStore> {
   const { url, logger } = options;
-  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   const redact = createRedactor(url);
+  const connection = connect(options, redact);
+  try {
+    await connection.ensureSchema();
+    logger.debug(`PostgreSQL store ready (schema version ${MIGRATIONS.length}).`);
+  } catch (error) {
+    logger.error(`PostgreSQL is not ready at start-up (${publicReason(error)}): ${redact(describe(error))}`);
+  }
+  return storeOn(connection);
+}
 
+function createPool(options: PostgresStoreOptions, redact: (text: string) => string): pg.Pool {
+  const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString: options.url,
     max: options.poolSize ?? DEFAULT_POOL_SIZE,
     // Covers both opening a connection (TCP, TLS, auth) and waiting for a free one in a busy pool.
-    connectionTimeoutMillis: connectTimeoutMs,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     // Client side: the query's promise rejects after this even if the network went silent; the pool then
     // discards that connection instead of handing it out again.
     query_timeout: queryTimeoutMs,
@@ -176,19 +114,21 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   });
   // Without a listener, an idle connection dropped by the server (restart, failover) would crash the process.
   pool.on('error', (error) => {
-    logger.warn(`PostgreSQL dropped an idle connection; the pool will open a new one: ${redact(describe(error))}`);
+    options.logger.warn(
+      `PostgreSQL dropped an idle connection; the pool will open a new one: ${redact(describe(error))}`,
+    );
   });
+  return pool;
+}
 
-  const fail = (error: unknown): StoreUnavailableError => {
-    logger.warn(`PostgreSQL store: ${redact(describe(error))}`);
-    return new StoreUnavailableError(`PostgreSQL is unavailable (${publicReason(error)})`);
-  };
-
+/** Every query first ensures the schema: a no-op once migrated, and a retry while the database was away. */
+function connect(options: PostgresStoreOptions, redact: (text: string) => string): Connection {
+  const { url, logger } = options;
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const pool = createPool(options, redact);
   let closed = false;
-  let takesSinceSweep = 0;
-  /** The sweep in progress, if any: it runs beside the requests, and close() waits for it. */
-  let sweeping: Promise<void> | undefined;
   let schemaReady: Promise<void> | undefined;
+  let housekeeping: Promise<void> | undefined;
   const ensureSchema = (): Promise<void> => {
     schemaReady ??= migrate({ url, connectTimeoutMs }).catch((error: unknown) => {
       schemaReady = undefined;
@@ -196,152 +136,159 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     });
     return schemaReady;
   };
-
-  /** Every operation: schema first (a no-op once migrated), then one statement through the pool. */
-  const query = async <Row extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<Row[]> => {
+  const fail = (error: unknown): StoreUnavailableError => {
+    logger.warn(`PostgreSQL store: ${redact(describe(error))}`);
+    return new StoreUnavailableError(`PostgreSQL is unavailable (${publicReason(error)})`);
+  };
+  const query: Query = async (text, values) => {
     if (closed) throw new StoreUnavailableError('PostgreSQL store is closed');
     try {
       await ensureSchema();
-      const result = await pool.query<Row>(text, values);
-      return result.rows;
+      return (await pool.query(text, values)).rows;
     } catch (error) {
       throw fail(error);
     }
   };
-
-  try {
-    await ensureSchema();
-    logger.debug(`PostgreSQL store ready (schema version ${MIGRATIONS.length}).`);
-  } catch (error) {
-    logger.error(`PostgreSQL is not ready at start-up (${publicReason(error)}): ${redact(describe(error))}`);
-  }
-
   return {
-    async post(board, userId, text) {
-      assertPost(board, userId, text);
-      // Autocommit: the promise resolves after PostgreSQL's COMMIT, which (with the default
-      // synchronous_commit = on) means the row is in the write-ahead log on disk.
-      const [row] = await query<{ id: string; created_at: Date }>(
-        `INSERT INTO chat_messages (enterprise_id, team_id, channel_id, user_id, text)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`,
-        [board.enterpriseId, board.teamId, board.channelId, userId, text],
+    ensureSchema,
+    query,
+    fail,
+    housekeep(task) {
+      if (housekeeping !== undefined || closed) return;
+      // Not awaited by the request: the user's reply does not wait for housekeeping, and a failed sweep only
+      // means the next one deletes more (query() has logged why).
+      housekeeping = task().then(
+        () => undefined,
+        () => undefined,
       );
-      if (row === undefined) throw fail(new Error('INSERT … RETURNING returned no row'));
-      return { id: toId(row.id), userId, text, createdAt: row.created_at } satisfies StoredMessage;
-    },
-    async latest(board, limit) {
-      assertBoard(board);
-      assertLimit(limit);
-      const rows = await query<MessageRow>(POSTGRES_LATEST_SQL, [
-        board.enterpriseId,
-        board.teamId,
-        board.channelId,
-        limit,
-      ]);
-      return rows.reverse().map((row) => ({
-        id: toId(row.id),
-        userId: row.user_id,
-        text: row.text,
-        createdAt: row.created_at,
-      }));
-    },
-    async delete(board, id, userId): Promise<DeleteOutcome> {
-      assertBoard(board);
-      assertMessageId(id);
-      const [row] = await query<{ owner: string | null; removed: number }>(POSTGRES_DELETE_SQL, [
-        id,
-        board.enterpriseId,
-        board.teamId,
-        board.channelId,
-        userId,
-      ]);
-      if (row === undefined || row.owner === null) return 'not-found';
-      if (row.removed > 0) return 'deleted';
-      // The caller's own message, gone between the two halves of the statement: a concurrent delete won.
-      return row.owner === userId ? 'not-found' : 'not-owner';
-    },
-    async takeToken(board, userId, policy, nowMs) {
-      assertTake(board, userId, policy, nowMs);
-      const [row] = await query<{ full_at: string; allowed: boolean }>(TAKE_SQL, [
-        board.enterpriseId,
-        board.teamId,
-        board.channelId,
-        userId,
-        policy.refillIntervalMs,
-        takeHeadroomMs(policy),
-        nowMs,
-      ]);
-      if (row === undefined) throw fail(new Error('INSERT … RETURNING returned no row'));
-      takesSinceSweep += 1;
-      if (takesSinceSweep >= SWEEP_EVERY_TAKES && sweeping === undefined && !closed) {
-        takesSinceSweep = 0;
-        // Not awaited: the user's reply does not wait for housekeeping, and a failed sweep only means the
-        // next one deletes more.
-        sweeping = query(SWEEP_SQL, [nowMs - IDLE_BUCKET_MS])
-          .then(
-            () => {},
-            () => {}, // already logged by query()
-          )
-          .finally(() => {
-            sweeping = undefined;
-          });
-      }
-      // bigint arrives as a string; the policy's bounds keep full_at far below 2^53.
-      return takeOutcome(row.allowed, Number(row.full_at), policy, nowMs);
-    },
-    async ping() {
-      await query('SELECT 1', []);
+      void housekeeping.finally(() => {
+        housekeeping = undefined;
+      });
     },
     async close() {
       if (closed) return;
       closed = true;
-      await sweeping;
+      await housekeeping;
       await pool.end();
     },
   };
 }
 
-/**
- * Runs the pending migrations on a connection of its own (longer timeouts than requests get), inside one
- * transaction holding an advisory lock: instances starting at the same time take turns, and each
- * migration runs exactly once. `CREATE TABLE IF NOT EXISTS` alone is not enough: two concurrent ones can
- * both pass the check and one then fails on the catalog's unique index.
- */
-async function migrate({ url, connectTimeoutMs }: { url: string; connectTimeoutMs: number }): Promise<void> {
-  const client = new pg.Client({
-    connectionString: url,
-    connectionTimeoutMillis: connectTimeoutMs,
-    query_timeout: MIGRATION_TIMEOUT_MS,
-    statement_timeout: MIGRATION_TIMEOUT_MS,
-    application_name: 'cowsay-slack migrations',
-  });
-  // A connection lost mid-migration is reported by the failing query; this only keeps it from crashing us.
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS schema_migrations (
-         version integer PRIMARY KEY,
-         applied_at timestamptz NOT NULL DEFAULT now()
-       )`,
-    );
-    const applied = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
-    const done = new Set(applied.rows.map((row) => row.version));
-    for (const [index, sql] of MIGRATIONS.entries()) {
-      const version = index + 1;
-      if (done.has(version)) continue;
-      await client.query(sql);
-      await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
+function storeOn(connection: Connection): MessageStore {
+  const { query, fail } = connection;
+  let takesSinceSweep = 0;
+  let postsSinceSweep = 0;
+  let probedAt = Number.NEGATIVE_INFINITY;
+  let pinging: Promise<void> | undefined;
+  const probe = async () => {
+    // A read alone says nothing about a read-only or full database: commit a write now and then.
+    if (Date.now() - probedAt < WRITE_PROBE_INTERVAL_MS) await query('SELECT 1', []);
+    else {
+      await query(PROBE_SQL, []);
+      probedAt = Date.now();
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    await client.end().catch(() => {});
-  }
+  };
+  return {
+    async post(board, userId, text, key = {}) {
+      assertPost(board, userId, text, key);
+      if (key.triggerId === undefined) return insertMessage(connection, board, userId, text);
+      postsSinceSweep += 1;
+      if (postsSinceSweep >= SWEEP_EVERY_POSTS) {
+        postsSinceSweep = 0;
+        connection.housekeep(() => query(SWEEP_KEYS_SQL, [POST_KEY_TTL_MS]));
+      }
+      return insertKeyedMessage(connection, board, userId, text, key.triggerId);
+    },
+    async latest(board, limit) {
+      assertBoard(board);
+      assertLimit(limit);
+      const rows = await query<MessageRow>(POSTGRES_LATEST_SQL, [...boardValues(board), limit]);
+      return rows.reverse().map(toMessage);
+    },
+    delete: (board, id, userId) => deleteMessage(connection, board, id, userId),
+    async takeToken(board, userId, policy, nowMs, key = {}) {
+      assertTake(board, userId, policy, nowMs, key);
+      const values = [...boardValues(board), userId, policy.refillIntervalMs, takeHeadroomMs(policy), nowMs];
+      const [row] = await query<{ full_at: string; allowed: boolean }>(TAKE_SQL, [...values, key.triggerId ?? null]);
+      takesSinceSweep += 1;
+      if (takesSinceSweep >= SWEEP_EVERY_TAKES) {
+        takesSinceSweep = 0;
+        connection.housekeep(() => query(SWEEP_BUCKETS_SQL, [nowMs - IDLE_BUCKET_MS]));
+      }
+      // No row: the post's key is stored already, so this is a repeat and spends nothing.
+      if (row === undefined) {
+        if (key.triggerId !== undefined) return { allowed: true };
+        throw fail(new Error('INSERT … RETURNING returned no row'));
+      }
+      // bigint arrives as a string; the policy's bounds keep full_at far below 2^53.
+      return takeOutcome(row.allowed, Number(row.full_at), policy, nowMs);
+    },
+    ping() {
+      // Health checks arriving together share one answer.
+      pinging ??= probe().finally(() => {
+        pinging = undefined;
+      });
+      return pinging;
+    },
+    close: () => connection.close(),
+  };
+}
+
+const boardValues = (board: Board) => [board.enterpriseId, board.teamId, board.channelId];
+
+function toMessage(row: MessageRow): StoredMessage {
+  return { id: toId(row.id), userId: row.user_id, text: row.text, createdAt: row.created_at };
+}
+
+async function insertMessage(connection: Connection, board: Board, userId: string, text: string) {
+  // Autocommit: the promise resolves after PostgreSQL's COMMIT, which (with the default
+  // synchronous_commit = on) means the row is in the write-ahead log on disk.
+  const [row] = await connection.query<{ id: string; created_at: Date }>(
+    `INSERT INTO chat_messages (enterprise_id, team_id, channel_id, user_id, text)
+     VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`,
+    [...boardValues(board), userId, text],
+  );
+  if (row === undefined) throw connection.fail(new Error('INSERT … RETURNING returned no row'));
+  return { id: toId(row.id), userId, text, createdAt: row.created_at } satisfies StoredMessage;
+}
+
+/** A post with a key: stored once, however many times it arrives; a repeat returns the original. */
+async function insertKeyedMessage(
+  connection: Connection,
+  board: Board,
+  userId: string,
+  text: string,
+  triggerId: string,
+): Promise<StoredMessage> {
+  const [row] = await connection.query<{ id: string; created_at: Date }>(POSTGRES_KEYED_POST_SQL, [
+    ...boardValues(board),
+    userId,
+    text,
+    triggerId,
+  ]);
+  if (row !== undefined) return { id: toId(row.id), userId, text, createdAt: row.created_at };
+  const [seen] = await connection.query<{ id: string; user_id: string; created_at: Date; text: string | null }>(
+    POSTGRES_REPEAT_SQL,
+    [...boardValues(board), triggerId],
+  );
+  // Only a key swept in between (kept for minutes) could be missing; nothing was stored for this request.
+  if (seen === undefined) throw connection.fail(new Error('the post key vanished between two statements'));
+  // The original's text, or, if it was deleted since, the repeat's own (the same signed request).
+  return { id: toId(seen.id), userId: seen.user_id, text: seen.text ?? text, createdAt: seen.created_at };
+}
+
+async function deleteMessage(connection: Connection, board: Board, id: number, userId: string): Promise<DeleteOutcome> {
+  assertBoard(board);
+  assertMessageId(id);
+  const [row] = await connection.query<{ owner: string | null; removed: number }>(POSTGRES_DELETE_SQL, [
+    id,
+    ...boardValues(board),
+    userId,
+  ]);
+  if (row === undefined || row.owner === null) return 'not-found';
+  if (row.removed > 0) return 'deleted';
+  // The caller's own message, gone between the two halves of the statement: a concurrent delete won.
+  return row.owner === userId ? 'not-found' : 'not-owner';
 }
 
 /** bigint arrives as a string; ids stay far below 2^53, and a number is what the rest of the app uses. */

@@ -1,262 +1,274 @@
 /**
- * The embedded store: one SQLite file through better-sqlite3, in WAL mode.
+ * The embedded store: one SQLite file in WAL mode, through better-sqlite3, on a worker thread of its own
+ * (sqlite-worker.ts). better-sqlite3 blocks its thread for every call, and a stalled disk blocks it for
+ * as long as the stall lasts: on the main thread that froze every route. Here the main thread only queues
+ * requests, each with the deadline a PostgreSQL query gets, and answers "unavailable" when it passes.
  *
- * better-sqlite3 is synchronous: every call below blocks the event loop while it runs. That is fine
- * because each one is a single-row insert, a bounded index range scan (at most MAX_LATEST_LIMIT rows) or
- * a primary-key delete, each well under a millisecond; nothing here may grow into a long query.
+ * A thread stuck in a system call cannot be interrupted, so there is one worker, never a second one beside
+ * it: requests queue, those whose deadline passes are refused (and skipped by the worker if they reach it),
+ * and when the disk answers again the worker drains the rest. A post already running when its deadline
+ * passed may still commit; the /chat reply for that case says so (POST_UNCONFIRMED_TEXT).
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import type { Logger } from '@slack/logger';
-import Database from 'better-sqlite3';
 import {
   assertBoard,
   assertLimit,
   assertMessageId,
   assertPost,
   assertTake,
-  type Board,
-  type DeleteOutcome,
   IDLE_BUCKET_MS,
   type MessageStore,
+  POST_KEY_TTL_MS,
   type StoredMessage,
   StoreUnavailableError,
-  SWEEP_BATCH,
+  SWEEP_EVERY_POSTS,
   SWEEP_EVERY_TAKES,
-  type TokenBucketPolicy,
-  type TokenTake,
   takeHeadroomMs,
   takeOutcome,
+  WRITE_PROBE_INTERVAL_MS,
 } from './message-store.js';
+import { SQLITE_MIGRATIONS, SQLITE_STATEMENTS } from './sqlite-schema.js';
+import type {
+  MessageRow,
+  SqliteOperation,
+  SqliteOperations,
+  SqliteReply,
+  SqliteRequest,
+  SqliteStartup,
+  SqliteWorkerData,
+} from './sqlite-worker.js';
+
+/** The same budget as one PostgreSQL query, so /chat answers within Slack's 3 seconds on either backend. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 1500;
+/** Requests handed to the worker at once: enough to keep it busy, few enough to skip cheaply after a stall. */
+const MAX_IN_FLIGHT = 4;
+/** Beyond this many waiting requests, new ones are refused at once rather than queued for seconds. */
+const MAX_QUEUED = 1000;
 
 export interface SqliteStoreOptions {
   /** The database file; its directory is created if missing. */
   path: string;
   logger?: Logger;
-  /**
-   * How long a write waits for another connection's lock before failing (SQLITE_BUSY). It blocks the event
-   * loop while it waits, so it stays short; only a second process on the same file ever holds the lock.
-   */
+  /** How long a write waits for another process's write lock before failing (SQLITE_BUSY). */
   busyTimeoutMs?: number;
+  /** How long a request may wait for the worker, queueing included. */
+  requestTimeoutMs?: number;
+}
+
+/** Opens the file on a new worker thread, migrated; rejects, at start-up, when it cannot be opened. */
+export async function createSqliteStore(options: SqliteStoreOptions): Promise<MessageStore> {
+  const worker = await startWorker(options);
+  options.logger?.debug(`SQLite store open at ${options.path} (schema version ${SQLITE_MIGRATIONS.length}).`);
+  return storeOver(createWorkerLink(worker, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, options.logger));
 }
 
 /**
- * Each entry runs once, in order, inside the transaction that bumps `PRAGMA user_version` to its index + 1.
- * Append only: never edit a migration that has shipped.
+ * Compiled, the worker is the `.js` beside this file. Run from source (Jest), it is the `.ts` beside it,
+ * which Node loads by stripping its types: so tests never run a stale build of it.
  */
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE chat_messages (
-     -- AUTOINCREMENT: an id is never handed out twice, even after the newest message is deleted, so
-     -- "/chat delete 42" can never hit a later message that inherited #42.
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     enterprise_id TEXT NOT NULL,
-     team_id TEXT NOT NULL,
-     channel_id TEXT NOT NULL,
-     user_id TEXT NOT NULL,
-     text TEXT NOT NULL,
-     -- Milliseconds since the Unix epoch: UTC by definition.
-     created_at INTEGER NOT NULL
-   );
-   -- "Latest N of a board" walks this index backwards from the board's newest id and stops after N
-   -- entries: the same cost however many messages the table holds.
-   CREATE INDEX chat_messages_board_latest ON chat_messages (enterprise_id, team_id, channel_id, id DESC);`,
-  // The post limit's token buckets, one per (board, user); see TokenBucketPolicy for what full_at means.
-  `CREATE TABLE chat_post_buckets (
-     enterprise_id TEXT NOT NULL,
-     team_id TEXT NOT NULL,
-     channel_id TEXT NOT NULL,
-     user_id TEXT NOT NULL,
-     -- When the bucket is full again if nobody takes from it: milliseconds since the Unix epoch, by the
-     -- app's clock (tests inject theirs).
-     full_at INTEGER NOT NULL,
-     -- Whether the latest take got a token (1) or not (0), so the statement's RETURNING can tell.
-     allowed INTEGER NOT NULL,
-     PRIMARY KEY (enterprise_id, team_id, channel_id, user_id)
-   );
-   -- The sweep finds the buckets that have long been full through this index.
-   CREATE INDEX chat_post_buckets_full_at ON chat_post_buckets (full_at);`,
-];
-
-/** Whether the bucket holds a whole token now (see TokenBucketPolicy). */
-const FITS = 'max(full_at, @now) - @now <= @headroom';
-
-/**
- * One statement: a new bucket starts full and this take spends one token of it; an existing one gives a
- * token if it holds one, and is left as it was if not. It runs in an IMMEDIATE transaction (see takeToken),
- * so another process on the same file waits for the write lock instead of deciding on the same old state.
- * Exported so a test can run exactly this statement from several processes at once.
- */
-export const SQLITE_TAKE_SQL = `INSERT INTO chat_post_buckets (enterprise_id, team_id, channel_id, user_id, full_at, allowed)
-  VALUES (@enterprise, @team, @channel, @user, @now + @interval, 1)
-  ON CONFLICT (enterprise_id, team_id, channel_id, user_id) DO UPDATE SET
-    full_at = CASE WHEN ${FITS} THEN max(full_at, @now) + @interval ELSE full_at END,
-    allowed = ${FITS}
-  RETURNING full_at, allowed`;
-
-/** Deletes at most SWEEP_BATCH long-full buckets, oldest first, so one sweep stays short. */
-const SWEEP_SQL = `DELETE FROM chat_post_buckets WHERE rowid IN (
-  SELECT rowid FROM chat_post_buckets WHERE full_at < ? ORDER BY full_at LIMIT ${SWEEP_BATCH})`;
-
-/** Exported so tests can EXPLAIN exactly the query the store runs. */
-export const SQLITE_LATEST_SQL = `SELECT id, user_id, text, created_at FROM chat_messages
-  WHERE enterprise_id = ? AND team_id = ? AND channel_id = ?
-  ORDER BY id DESC LIMIT ?`;
-
-interface Row {
-  id: number;
-  user_id: string;
-  text: string;
-  created_at: number;
+function workerUrl(): URL {
+  return new URL(import.meta.url.endsWith('.ts') ? './sqlite-worker.ts' : './sqlite-worker.js', import.meta.url);
 }
 
-export function createSqliteStore(options: SqliteStoreOptions): MessageStore {
-  const { path, logger } = options;
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { timeout: options.busyTimeoutMs ?? 1000 });
+function startWorker({ path, busyTimeoutMs = 1000 }: SqliteStoreOptions): Promise<Worker> {
+  const workerData: SqliteWorkerData = {
+    path,
+    busyTimeoutMs,
+    migrations: SQLITE_MIGRATIONS,
+    statements: SQLITE_STATEMENTS,
+    sweepEveryTakes: SWEEP_EVERY_TAKES,
+    sweepEveryPosts: SWEEP_EVERY_POSTS,
+    idleBucketMs: IDLE_BUCKET_MS,
+    postKeyTtlMs: POST_KEY_TTL_MS,
+    writeProbeIntervalMs: WRITE_PROBE_INTERVAL_MS,
+  };
+  const worker = new Worker(workerUrl(), { workerData, name: 'sqlite-store' });
+  return new Promise((resolve, reject) => {
+    const settle = (reason: string | undefined) => {
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      if (reason === undefined) resolve(worker);
+      else reject(new Error(`SQLite could not open the database: ${reason}`));
+    };
+    const onMessage = (startup: SqliteStartup) => settle(startup.ready ? undefined : startup.reason);
+    const onError = (error: Error) => settle(error.message);
+    const onExit = (code: number) => settle(`its thread exited (code ${code})`);
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+  });
+}
 
-  try {
-    const mode = db.pragma('journal_mode = WAL', { simple: true });
-    if (mode !== 'wal' && path !== ':memory:') {
-      throw new Error(`SQLite refused WAL mode (journal_mode is ${String(mode)}); is ${path} on a network filesystem?`);
+type Kind = keyof SqliteOperations;
+
+interface Pending {
+  readonly id: number;
+  readonly deadline: number;
+  readonly operation: SqliteOperation;
+  readonly timer: NodeJS.Timeout;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+interface WorkerLink {
+  call<K extends Kind>(operation: Extract<SqliteOperation, { kind: K }>): Promise<SqliteOperations[K]['output']>;
+  close(): Promise<void>;
+}
+
+/**
+ * The main thread's side of the worker: a queue with deadlines. `stalled` is set when a request the worker
+ * already has outlives its deadline: the worker is stuck, so new requests fail at once instead of waiting
+ * out their deadline, and the first answer from the worker (it came back) clears it.
+ */
+function createWorkerLink(worker: Worker, timeoutMs: number, logger: Logger | undefined): WorkerLink {
+  const queue: Pending[] = [];
+  /** Requests the worker holds; `undefined` once their caller was answered "unavailable". */
+  const inFlight = new Map<number, Pending | undefined>();
+  let nextId = 1;
+  let stalled = false;
+  let down: string | undefined;
+  let closing: Promise<void> | undefined;
+  const unavailable = (reason: string) => new StoreUnavailableError(`SQLite: ${reason}`);
+
+  const pump = () => {
+    while (!stalled && inFlight.size < MAX_IN_FLIGHT && queue.length > 0) {
+      const next = queue.shift() as Pending;
+      inFlight.set(next.id, next);
+      worker.postMessage({ id: next.id, deadline: next.deadline, operation: next.operation } satisfies SqliteRequest);
     }
-    // FULL syncs the WAL on every commit: an acknowledged post survives a power cut, not only a crash
-    // (NORMAL would survive `kill -9` but may lose the last commits when the machine itself goes down).
-    db.pragma('synchronous = FULL');
-    migrate(db);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-  logger?.debug(`SQLite store open at ${path} (schema version ${MIGRATIONS.length}).`);
+  };
+  const rejectQueued = (reason: string) => {
+    for (const pending of queue.splice(0)) {
+      clearTimeout(pending.timer);
+      pending.reject(unavailable(reason));
+    }
+  };
+  const expire = (pending: Pending) => {
+    if (inFlight.has(pending.id)) {
+      inFlight.set(pending.id, undefined);
+      if (!stalled) logger?.warn(`SQLite has not answered for ${timeoutMs} ms; refusing requests until it does.`);
+      stalled = true;
+      rejectQueued('the database is not answering (stalled disk?)');
+    } else {
+      const index = queue.indexOf(pending);
+      if (index >= 0) queue.splice(index, 1);
+    }
+    pending.reject(unavailable(`no answer within ${timeoutMs} ms`));
+  };
 
-  const insert = db.prepare<[string, string, string, string, string, number], { id: number }>(
-    `INSERT INTO chat_messages (enterprise_id, team_id, channel_id, user_id, text, created_at)
-     VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-  );
-  const selectLatest = db.prepare<[string, string, string, number], Row>(SQLITE_LATEST_SQL);
-  const selectOwner = db.prepare<[number, string, string, string], { user_id: string }>(
-    `SELECT user_id FROM chat_messages WHERE id = ? AND enterprise_id = ? AND team_id = ? AND channel_id = ?`,
-  );
-  const deleteById = db.prepare<[number]>('DELETE FROM chat_messages WHERE id = ?');
-  // One transaction, so the owner check and the delete see the same row even with a second process.
-  const deleteOwn = db.transaction((board: Board, id: number, userId: string): DeleteOutcome => {
-    const row = selectOwner.get(id, board.enterpriseId, board.teamId, board.channelId);
-    if (row === undefined) return 'not-found';
-    if (row.user_id !== userId) return 'not-owner';
-    deleteById.run(id);
-    return 'deleted';
+  worker.on('message', (reply: SqliteReply) => {
+    if (stalled) logger?.warn('SQLite answers again.');
+    stalled = false;
+    const pending = inFlight.get(reply.id);
+    inFlight.delete(reply.id);
+    if (pending !== undefined) {
+      clearTimeout(pending.timer);
+      if (reply.ok) pending.resolve(reply.value);
+      else pending.reject(unavailable(reply.reason));
+    }
+    pump();
+  });
+  worker.on('error', (error) => logger?.error(`SQLite worker failed: ${error.message}`));
+  worker.on('exit', () => {
+    down ??= 'the worker thread stopped';
+    rejectQueued(down);
+    for (const pending of inFlight.values()) {
+      if (pending === undefined) continue;
+      clearTimeout(pending.timer);
+      pending.reject(unavailable(down));
+    }
+    inFlight.clear();
   });
 
-  const take = db.prepare<
-    [
-      {
-        enterprise: string;
-        team: string;
-        channel: string;
-        user: string;
-        interval: number;
-        headroom: number;
-        now: number;
-      },
-    ],
-    { full_at: number; allowed: number }
-  >(SQLITE_TAKE_SQL);
-  const sweep = db.prepare<[number]>(SWEEP_SQL);
-  let takesSinceSweep = 0;
-  const takeInTransaction = db.transaction(
-    (board: Board, userId: string, policy: TokenBucketPolicy, nowMs: number): TokenTake => {
-      takesSinceSweep += 1;
-      if (takesSinceSweep >= SWEEP_EVERY_TAKES) {
-        takesSinceSweep = 0;
-        // Inside the take's transaction: the write lock is held anyway, and the batch is small.
-        sweep.run(nowMs - IDLE_BUCKET_MS);
-      }
-      const row = take.get({
-        enterprise: board.enterpriseId,
-        team: board.teamId,
-        channel: board.channelId,
-        user: userId,
-        interval: policy.refillIntervalMs,
-        headroom: takeHeadroomMs(policy),
-        now: nowMs,
-      });
-      if (row === undefined) throw new Error('INSERT … RETURNING returned no row');
-      return takeOutcome(row.allowed === 1, row.full_at, policy, nowMs);
-    },
-  );
-
-  /** Runs one operation, turning SQLite's failures (busy, I/O, closed) into the store's error. */
-  const run = <T>(operation: () => T): Promise<T> => {
-    try {
-      return Promise.resolve(operation());
-    } catch (error) {
-      // RangeError: our own input checks (a caller's bug). Everything else, including better-sqlite3's
-      // TypeError for a closed database, means the store cannot serve.
-      if (error instanceof RangeError) return Promise.reject(error);
-      return Promise.reject(new StoreUnavailableError(`SQLite: ${describe(error)}`));
-    }
-  };
-
   return {
-    post(board, userId, text) {
-      return run(() => {
-        assertPost(board, userId, text);
-        const createdAt = Date.now();
-        // Autocommit: run() returns after the commit (and, with synchronous=FULL, after the fsync).
-        const row = insert.get(board.enterpriseId, board.teamId, board.channelId, userId, text, createdAt);
-        if (row === undefined) throw new Error('INSERT … RETURNING returned no row');
-        return { id: row.id, userId, text, createdAt: new Date(createdAt) } satisfies StoredMessage;
+    call<K extends Kind>(operation: Extract<SqliteOperation, { kind: K }>) {
+      if (down !== undefined) return Promise.reject(unavailable(down));
+      if (stalled) return Promise.reject(unavailable('the database is not answering (stalled disk?)'));
+      if (queue.length >= MAX_QUEUED) return Promise.reject(unavailable('too many requests waiting'));
+      return new Promise<SqliteOperations[K]['output']>((resolve, reject) => {
+        const id = nextId++;
+        const timer = setTimeout(() => expire(pending), timeoutMs);
+        const deadline = Date.now() + timeoutMs;
+        const pending: Pending = {
+          id,
+          deadline,
+          operation,
+          timer,
+          resolve: resolve as (value: unknown) => void,
+          reject,
+        };
+        queue.push(pending);
+        pump();
       });
     },
-    latest(board, limit) {
-      return run(() => {
-        assertBoard(board);
-        assertLimit(limit);
-        return selectLatest.all(board.enterpriseId, board.teamId, board.channelId, limit).reverse().map(toMessage);
-      });
+    close() {
+      closing ??= (async () => {
+        down = 'the store is closed';
+        rejectQueued(down);
+        // Requests the worker already holds are answered first: messages are handled in order.
+        worker.postMessage({ close: true } satisfies SqliteRequest);
+        await closeWithin(worker, timeoutMs);
+      })();
+      return closing;
     },
-    delete(board, id, userId) {
-      return run(() => {
-        assertBoard(board);
-        assertMessageId(id);
-        return deleteOwn.immediate(board, id, userId);
-      });
+  };
+}
+
+/**
+ * Waits for the worker to close the database and exit. A worker stuck on the disk cannot be stopped; it is
+ * let go (unref) so the process can still exit: its committed data is safe in the WAL either way.
+ */
+async function closeWithin(worker: Worker, ms: number): Promise<void> {
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), ms);
+  try {
+    await once(worker, 'exit', { signal: timeout.signal });
+  } catch {
+    worker.unref();
+    void worker.terminate();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function toMessage(row: MessageRow): StoredMessage {
+  return { id: row.id, userId: row.userId, text: row.text, createdAt: new Date(row.createdAt) };
+}
+
+/** The MessageStore over the worker: input is checked here, so nothing malformed ever crosses. */
+function storeOver(link: WorkerLink): MessageStore {
+  let pinging: Promise<void> | undefined;
+  return {
+    async post(board, userId, text, key = {}) {
+      assertPost(board, userId, text, key);
+      return toMessage(await link.call({ kind: 'post', board, userId, text, triggerId: key.triggerId }));
     },
-    takeToken(board, userId, policy, nowMs) {
-      return run(() => {
-        assertTake(board, userId, policy, nowMs);
-        return takeInTransaction.immediate(board, userId, policy, nowMs);
-      });
+    async latest(board, limit) {
+      assertBoard(board);
+      assertLimit(limit);
+      return (await link.call({ kind: 'latest', board, limit })).map(toMessage);
+    },
+    async delete(board, id, userId) {
+      assertBoard(board);
+      assertMessageId(id);
+      return link.call({ kind: 'delete', board, id, userId });
+    },
+    async takeToken(board, userId, policy, nowMs, key = {}) {
+      assertTake(board, userId, policy, nowMs, key);
+      const interval = policy.refillIntervalMs;
+      const headroom = takeHeadroomMs(policy);
+      const row = await link.call({ kind: 'take', board, userId, interval, headroom, nowMs, triggerId: key.triggerId });
+      return row === null ? { allowed: true } : takeOutcome(row.allowed, row.fullAt, policy, nowMs);
     },
     ping() {
-      return run(() => {
-        db.prepare('SELECT 1').get();
-      });
+      // Health checks arriving together share one answer.
+      pinging ??= link
+        .call({ kind: 'ping' })
+        .then(() => undefined)
+        .finally(() => {
+          pinging = undefined;
+        });
+      return pinging;
     },
-    async close() {
-      if (db.open) db.close();
-    },
+    close: () => link.close(),
   };
-}
-
-function migrate(db: Database.Database): void {
-  // IMMEDIATE takes the write lock before reading the version, so two processes opening the same file at
-  // once run each migration exactly once: the second waits, then sees the new version.
-  db.transaction(() => {
-    const version = Number(db.pragma('user_version', { simple: true }));
-    for (let index = version; index < MIGRATIONS.length; index += 1) {
-      db.exec(MIGRATIONS[index] ?? '');
-      db.pragma(`user_version = ${index + 1}`);
-    }
-  }).immediate();
-}
-
-function toMessage(row: Row): StoredMessage {
-  return { id: row.id, userId: row.user_id, text: row.text, createdAt: new Date(row.created_at) };
-}
-
-function describe(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return typeof code === 'string' ? `${message} (${code})` : message;
 }

@@ -67,9 +67,9 @@ describe('handleChatCommand: the post limit', () => {
   const post = (text: string, userId = 'U1') => handleChatCommand({ ...request, userId, text }, { store, now });
   const stored = async () => (await store.latest(home, 50)).map((message) => message.text);
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = createTempDir();
-    store = createSqliteStore({ path: dir.file('limit.db') });
+    store = await createSqliteStore({ path: dir.file('limit.db') });
     clock = 1_800_000_000_000;
   });
   afterEach(async () => {

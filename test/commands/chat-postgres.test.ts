@@ -5,7 +5,8 @@
 import { parseConfig } from '../../src/config.js';
 import { openStore } from '../../src/store/index.js';
 import type { MessageStore } from '../../src/store/message-store.js';
-import { createPostgresStore, MIGRATIONS } from '../../src/store/postgres.js';
+import { createPostgresStore } from '../../src/store/postgres.js';
+import { MIGRATIONS } from '../../src/store/postgres-schema.js';
 import {
   asReply,
   type CommandOrigin,

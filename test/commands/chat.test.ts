@@ -24,7 +24,7 @@ let running: RunningApp;
 
 beforeAll(async () => {
   dir = createTempDir();
-  store = createSqliteStore({ path: dir.file('board.db') });
+  store = await createSqliteStore({ path: dir.file('board.db') });
   running = await startTestApp({ store });
 });
 afterAll(async () => {
@@ -368,13 +368,13 @@ describe('/chat across a restart', () => {
     try {
       const path = restartDir.file('restart.db');
       const where = { channel_id: 'C0RESTART' };
-      const firstStore = createSqliteStore({ path });
+      const firstStore = await createSqliteStore({ path });
       const first = await startTestApp({ store: firstStore });
       const id = postedId(await chat('before the restart', where, first));
       await first.stop();
       await firstStore.close();
 
-      const secondStore = createSqliteStore({ path });
+      const secondStore = await createSqliteStore({ path });
       const second = await startTestApp({ store: secondStore });
       try {
         const listing = await chat('', where, second);

@@ -155,7 +155,7 @@ async function runIsolation(app: RunningApp, random: Random): Promise<{ posted: 
 describe(`board isolation over HTTP on SQLite (${POSTS} random posts, seed ${SEED})`, () => {
   it('shows every board exactly its own messages, after every post', async () => {
     const dir = createTempDir();
-    const store: MessageStore = createSqliteStore({ path: dir.file('isolation.db') });
+    const store: MessageStore = await createSqliteStore({ path: dir.file('isolation.db') });
     const app = await startTestApp({ store });
     try {
       const { posted, refused } = await runIsolation(app, createRandom(SEED));

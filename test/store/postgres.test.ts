@@ -5,14 +5,8 @@
  */
 import type { MessageStore } from '../../src/store/message-store.js';
 import { StoreUnavailableError } from '../../src/store/message-store.js';
-import {
-  createPostgresStore,
-  createRedactor,
-  MIGRATIONS,
-  POSTGRES_DELETE_SQL,
-  POSTGRES_LATEST_SQL,
-  publicReason,
-} from '../../src/store/postgres.js';
+import { createPostgresStore, createRedactor, publicReason } from '../../src/store/postgres.js';
+import { MIGRATIONS, POSTGRES_DELETE_SQL, POSTGRES_LATEST_SQL } from '../../src/store/postgres-schema.js';
 import { type CapturingLogger, createCapturingLogger } from '../helpers.js';
 import { storeContract } from './contract.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';

@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../../src/store/message-store.js';
-import { createSqliteStore, SQLITE_LATEST_SQL, SQLITE_TAKE_SQL } from '../../src/store/sqlite.js';
+import { createSqliteStore } from '../../src/store/sqlite.js';
+import { SQLITE_LATEST_SQL, SQLITE_MIGRATIONS, SQLITE_TAKE_SQL } from '../../src/store/sqlite-schema.js';
 import { storeContract } from './contract.js';
 import { createTempDir, type TempDir } from './test-databases.js';
 
@@ -18,7 +19,7 @@ afterAll(() => dir.remove());
 
 describe('SQLite store: the MessageStore contract', () => {
   storeContract(() => ({
-    open: async () => createSqliteStore({ path: dir.file('contract.db') }),
+    open: () => createSqliteStore({ path: dir.file('contract.db') }),
     bucketRows: async (board) => {
       const db = new Database(dir.file('contract.db'), { readonly: true });
       try {
@@ -42,7 +43,7 @@ describe('SQLite store', () => {
 
   it('creates the directory on demand and uses WAL with full sync', async () => {
     const path = dir.file('nested/deeper/board.db');
-    const store = createSqliteStore({ path });
+    const store = await createSqliteStore({ path });
     await store.post(board, 'U1', 'hello');
     await store.close();
     // A separate connection sees what is on disk: WAL is a property of the file.
@@ -54,20 +55,20 @@ describe('SQLite store', () => {
 
   it('migrates once: opening the same file again keeps the schema version and the data', async () => {
     const path = dir.file('migrate.db');
-    const first = createSqliteStore({ path });
+    const first = await createSqliteStore({ path });
     await first.post(board, 'U1', 'before');
     await first.close();
-    const second = createSqliteStore({ path });
+    const second = await createSqliteStore({ path });
     expect((await second.latest(board, 10)).map((message) => message.text)).toEqual(['before']);
     await second.close();
     const db = new Database(path, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
     db.close();
   });
 
   it('lists a board by walking its index, whatever the table size (no scan, no sort)', async () => {
     const path = dir.file('plan.db');
-    const store = createSqliteStore({ path });
+    const store = await createSqliteStore({ path });
     await store.close();
     const db = new Database(path);
     const insert = db.prepare(
@@ -92,7 +93,7 @@ describe('SQLite store', () => {
 
   it('reports a write lock held by another process as unavailable, then recovers once it is released', async () => {
     const path = dir.file('locked.db');
-    const store = createSqliteStore({ path, busyTimeoutMs: 100 });
+    const store = await createSqliteStore({ path, busyTimeoutMs: 100 });
     const before = await store.post(board, 'U1', 'before the lock');
     const other = new Database(path);
     other.exec('BEGIN IMMEDIATE');
@@ -111,7 +112,7 @@ describe('SQLite store', () => {
 
   it('holds the post limit across processes sharing the file: 4 processes, 80 takes, 10 tokens', async () => {
     const path = dir.file('processes.db');
-    const store = createSqliteStore({ path });
+    const store = await createSqliteStore({ path });
     await store.close(); // migrated
     // Each process runs the store's statement the way takeToken does (an IMMEDIATE transaction), on the same
     // bucket with the same clock, all starting at one agreed instant so that their takes overlap.
@@ -151,7 +152,7 @@ describe('SQLite store', () => {
 
   it('reports a post-limit check blocked by another process’s write lock as unavailable', async () => {
     const path = dir.file('limit-locked.db');
-    const store = createSqliteStore({ path, busyTimeoutMs: 100 });
+    const store = await createSqliteStore({ path, busyTimeoutMs: 100 });
     const policy = { burst: 10, refillIntervalMs: 15_000 };
     const other = new Database(path);
     other.exec('BEGIN IMMEDIATE');
@@ -165,7 +166,7 @@ describe('SQLite store', () => {
     await store.close();
   });
 
-  it('refuses a file it cannot open, at start-up', () => {
-    expect(() => createSqliteStore({ path: dir.path })).toThrow();
+  it('refuses a file it cannot open, at start-up', async () => {
+    await expect(createSqliteStore({ path: dir.path })).rejects.toThrow(/SQLite could not open the database/);
   });
 });
