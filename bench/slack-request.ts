@@ -16,8 +16,11 @@ export interface SlashCommand {
   userId?: string;
 }
 
+let invocations = 0;
+
 /** The form body of a slash command, with the fields Slack sends. https://docs.slack.dev/interactivity/implementing-slash-commands */
 export function slashCommandBody({ command, text, teamId, channelId, userId }: SlashCommand): string {
+  invocations += 1;
   return new URLSearchParams({
     token: 'deprecated-verification-token',
     team_id: teamId ?? 'T0BENCH01',
@@ -31,7 +34,8 @@ export function slashCommandBody({ command, text, teamId, channelId, userId }: S
     api_app_id: 'A0BENCH01',
     is_enterprise_install: 'false',
     response_url: 'https://hooks.slack.com/commands/T0BENCH01/1/bench',
-    trigger_id: '1.2.bench',
+    // Each invocation its own, as Slack does: /chat stores one post per trigger_id.
+    trigger_id: `1.2.${invocations}`,
   }).toString();
 }
 

@@ -42,8 +42,12 @@ export interface SlashCommandFields {
   [field: string]: string | undefined;
 }
 
+let invocations = 0;
+
 /** A slash-command form body with the fields Slack sends. https://docs.slack.dev/interactivity/implementing-slash-commands */
 export function slashCommandBody(fields: SlashCommandFields): string {
+  // Slack gives every invocation its own trigger_id; the same one twice means a copy of one request.
+  invocations += 1;
   const form = new URLSearchParams({
     token: 'deprecated-verification-token',
     team_id: 'T0001',
@@ -56,7 +60,7 @@ export function slashCommandBody(fields: SlashCommandFields): string {
     api_app_id: 'A0001',
     is_enterprise_install: 'false',
     response_url: 'https://hooks.slack.com/commands/T0001/1/abc',
-    trigger_id: '1.2.abc',
+    trigger_id: `1.${process.pid}.${invocations}`,
   });
   for (const [name, value] of Object.entries(fields)) if (value !== undefined) form.set(name, value);
   return form.toString();

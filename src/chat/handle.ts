@@ -25,6 +25,8 @@ export interface ChatRequest {
   /** Absent or '' outside Enterprise Grid. */
   enterpriseId: string | undefined;
   channelId: string;
+  /** Slack's id of this invocation: copies of one request share it, so they store one post. */
+  triggerId?: string;
 }
 
 export interface ChatDependencies {
@@ -97,10 +99,12 @@ export async function handleChatCommand(request: ChatRequest, dependencies: Chat
       // insert, so a refused post stores nothing. A post that fails after its token was taken still spent it.
       const policy = dependencies.postPolicy ?? POST_RATE_POLICY;
       const now = dependencies.now ?? Date.now;
-      const take = await attempt(() => store.takeToken(board, request.userId, policy, now()));
+      // Any other shape is not Slack's; such a post is stored without a key.
+      const key = /^[\w.-]{1,255}$/.test(request.triggerId ?? '') ? { triggerId: request.triggerId } : {};
+      const take = await attempt(() => store.takeToken(board, request.userId, policy, now(), key));
       if (take === undefined) return UNAVAILABLE_TEXT;
       if (!take.allowed) return rateLimitedText(take.retryAfterMs, policy);
-      const posted = await attempt(() => store.post(board, request.userId, command.text));
+      const posted = await attempt(() => store.post(board, request.userId, command.text, key));
       // Past the deadline the insert may still commit; the reply says so rather than "nothing was changed".
       if (posted === undefined) return POST_UNCONFIRMED_TEXT;
       // The post is committed; a board that fails to load now must not turn that into an error.

@@ -25,6 +25,7 @@ export function createChatCommand(store: MessageStore, options: ChatCommandOptio
         teamId: command.team_id,
         enterpriseId: command.enterprise_id,
         channelId: command.channel_id,
+        triggerId: command.trigger_id,
       },
       {
         store,

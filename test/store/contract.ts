@@ -8,9 +8,12 @@ import {
   IDLE_BUCKET_MS,
   MAX_BUCKET_BURST,
   MAX_LATEST_LIMIT,
+  MAX_POST_KEY_LENGTH,
   MAX_REFILL_INTERVAL_MS,
   MAX_STORED_TEXT_UNITS,
+  POST_KEY_TTL_MS,
   StoreUnavailableError,
+  SWEEP_EVERY_POSTS,
   SWEEP_EVERY_TAKES,
 } from '../../src/store/message-store.js';
 
@@ -19,6 +22,10 @@ export interface StoreHarness {
   open(): Promise<MessageStore>;
   /** How many post-limit bucket rows the database holds for the board, read without the store's code. */
   bucketRows(board: Board): Promise<number>;
+  /** How many post keys the database holds for the board. */
+  keyRows(board: Board): Promise<number>;
+  /** Makes the board's post keys `ms` older, as if they had been stored that long ago. */
+  ageKeys(board: Board, ms: number): Promise<void>;
 }
 
 const board = (channelId: string, teamId = 'T1', enterpriseId = ''): Board => ({ enterpriseId, teamId, channelId });
@@ -196,6 +203,97 @@ export function storeContract(harness: () => StoreHarness): void {
     await writer.close(); // closing twice is harmless (shutdown paths may race)
     const reopened = await open();
     expect(await reopened.latest(here, 10)).toEqual([posted]);
+  });
+
+  describe('post keys (a request that arrives more than once)', () => {
+    const policy: TokenBucketPolicy = { burst: 2, refillIntervalMs: 60_000 };
+    const t0 = 1_800_000_000_000;
+
+    it('stores a keyed post once: every repeat returns the original and stores nothing', async () => {
+      const here = fresh();
+      const first = await store.post(here, 'U1', 'only once', { triggerId: '1.2.once' });
+      for (let n = 0; n < 3; n += 1) {
+        expect(await store.post(here, 'U1', 'only once', { triggerId: '1.2.once' })).toEqual(first);
+      }
+      expect(await store.latest(here, 10)).toEqual([first]);
+      expect(await harness().keyRows(here)).toBe(1);
+    });
+
+    it('stores one of many identical posts arriving at once, and answers all with it', async () => {
+      const here = fresh();
+      const copies = await Promise.all(
+        Array.from({ length: 20 }, () => store.post(here, 'U1', 'racing copies', { triggerId: '1.2.race' })),
+      );
+      const [first] = copies;
+      expect(copies).toEqual(Array.from({ length: 20 }, () => first));
+      expect(await store.latest(here, 50)).toEqual([first]);
+    });
+
+    it('keeps keys per board, and posts without a key are never deduplicated', async () => {
+      const here = fresh();
+      const elsewhere = fresh();
+      const a = await store.post(here, 'U1', 'same key', { triggerId: '1.2.shared' });
+      const b = await store.post(elsewhere, 'U1', 'same key', { triggerId: '1.2.shared' });
+      expect(b.id).not.toBe(a.id);
+      await store.post(here, 'U1', 'no key');
+      await store.post(here, 'U1', 'no key');
+      expect((await store.latest(here, 10)).map((message) => message.text)).toEqual(['same key', 'no key', 'no key']);
+      expect(await store.latest(elsewhere, 10)).toEqual([b]);
+    });
+
+    it('does not bring a deleted post back when its request arrives again', async () => {
+      const here = fresh();
+      const posted = await store.post(here, 'U1', 'regretted', { triggerId: '1.2.deleted' });
+      expect(await store.delete(here, posted.id, 'U1')).toBe('deleted');
+      expect(await store.post(here, 'U1', 'regretted', { triggerId: '1.2.deleted' })).toEqual(posted);
+      expect(await store.latest(here, 10)).toEqual([]);
+    });
+
+    it('grants a repeat’s take without spending a token', async () => {
+      const here = fresh();
+      const key = { triggerId: '1.2.token' };
+      expect(await store.takeToken(here, 'U1', policy, t0, key)).toEqual({ allowed: true });
+      await store.post(here, 'U1', 'counted once', key);
+      expect(await store.takeToken(here, 'U1', policy, t0, { triggerId: '1.2.other' })).toEqual({ allowed: true });
+      // The bucket is empty now, yet a copy of the stored post is still let through, and spends nothing.
+      for (let n = 0; n < 3; n += 1)
+        expect(await store.takeToken(here, 'U1', policy, t0, key)).toEqual({ allowed: true });
+      expect(await store.takeToken(here, 'U1', policy, t0)).toEqual({ allowed: false, retryAfterMs: 60_000 });
+    });
+
+    it('forgets keys once they are older than any copy of the request can be', async () => {
+      const old = fresh();
+      const posted = await store.post(old, 'U1', 'long ago', { triggerId: '1.2.old' });
+      await store.post(old, 'U1', 'recent', { triggerId: '1.2.recent' });
+      await harness().ageKeys(old, POST_KEY_TTL_MS + 60_000);
+      await store.post(old, 'U1', 'recent', { triggerId: '1.2.fresh' });
+      const sweeper = await open(); // a store of its own, so the test knows when its sweep is due
+      const busy = fresh();
+      for (let n = 0; n < SWEEP_EVERY_POSTS; n += 1)
+        await sweeper.post(busy, 'U2', `busy ${n}`, { triggerId: `1.3.${n}` });
+      // The sweep may run beside the request (PostgreSQL does not make the user wait for it).
+      const giveUp = Date.now() + 5000;
+      while ((await harness().keyRows(old)) !== 1 && Date.now() < giveUp) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await harness().keyRows(old)).toBe(1);
+      // The message itself stays; only the key that guarded it against copies is gone.
+      expect((await store.latest(old, 10)).map((message) => message.id)).toContain(posted.id);
+    });
+
+    it('rejects a malformed key before storing anything', async () => {
+      const here = fresh();
+      for (const triggerId of ['', 'x'.repeat(MAX_POST_KEY_LENGTH + 1), 'NUL\u0000key']) {
+        await expect(store.post(here, 'U1', 'text', { triggerId })).rejects.toBeInstanceOf(RangeError);
+        await expect(store.takeToken(here, 'U1', policy, t0, { triggerId })).rejects.toBeInstanceOf(RangeError);
+      }
+      // Odd but well-formed keys are data, never SQL.
+      const odd = "1.2.'); DROP TABLE chat_post_keys; --";
+      const posted = await store.post(here, 'U1', 'odd key', { triggerId: odd });
+      expect(await store.post(here, 'U1', 'odd key', { triggerId: odd })).toEqual(posted);
+      expect(await store.latest(here, 10)).toEqual([posted]);
+      expect(await harness().bucketRows(here)).toBe(0);
+    });
   });
 
   describe('post limit (token buckets)', () => {

@@ -3,7 +3,7 @@
  * the shared contract, plus what only a networked, shared database has (concurrent migrations, the query
  * plan at volume, outages, credentials in error text).
  */
-import type { MessageStore } from '../../src/store/message-store.js';
+import type { Board, MessageStore } from '../../src/store/message-store.js';
 import { StoreUnavailableError } from '../../src/store/message-store.js';
 import { createPostgresStore, createRedactor, publicReason } from '../../src/store/postgres.js';
 import { MIGRATIONS, POSTGRES_DELETE_SQL, POSTGRES_LATEST_SQL } from '../../src/store/postgres-schema.js';
@@ -24,16 +24,26 @@ describeWithPostgres('PostgreSQL store: the MessageStore contract', () => {
   afterAll(() => schema.drop());
   storeContract(() => ({
     open: () => createPostgresStore({ url: schema.url, logger: createCapturingLogger() }),
-    bucketRows: async (board) => {
-      const [row] = await schema.query<{ count: number }>(
-        `SELECT count(*)::int AS count FROM chat_post_buckets
+    bucketRows: (board) => countRows(schema, 'chat_post_buckets', board),
+    keyRows: (board) => countRows(schema, 'chat_post_keys', board),
+    ageKeys: async (board, ms) => {
+      await schema.query(
+        `UPDATE chat_post_keys SET created_at = created_at - make_interval(secs => $4 / 1000.0)
          WHERE enterprise_id = $1 AND team_id = $2 AND channel_id = $3`,
-        [board.enterpriseId, board.teamId, board.channelId],
+        [board.enterpriseId, board.teamId, board.channelId, ms],
       );
-      return row?.count ?? 0;
     },
   }));
 });
+
+/** Rows of a table for one board, read with the test's own connection. */
+async function countRows(schema: TestSchema, table: string, board: Board): Promise<number> {
+  const [row] = await schema.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM ${table} WHERE enterprise_id = $1 AND team_id = $2 AND channel_id = $3`,
+    [board.enterpriseId, board.teamId, board.channelId],
+  );
+  return row?.count ?? 0;
+}
 
 describeWithPostgres('PostgreSQL store', () => {
   let schema: TestSchema;

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { StoreUnavailableError } from '../../src/store/message-store.js';
+import { type Board, StoreUnavailableError } from '../../src/store/message-store.js';
 import { createSqliteStore } from '../../src/store/sqlite.js';
 import { SQLITE_LATEST_SQL, SQLITE_MIGRATIONS, SQLITE_TAKE_SQL } from '../../src/store/sqlite-schema.js';
 import { storeContract } from './contract.js';
@@ -20,23 +20,37 @@ afterAll(() => dir.remove());
 describe('SQLite store: the MessageStore contract', () => {
   storeContract(() => ({
     open: () => createSqliteStore({ path: dir.file('contract.db') }),
-    bucketRows: async (board) => {
-      const db = new Database(dir.file('contract.db'), { readonly: true });
+    bucketRows: (board) => countRows('chat_post_buckets', board),
+    keyRows: (board) => countRows('chat_post_keys', board),
+    ageKeys: async (board, ms) => {
+      const db = new Database(dir.file('contract.db'));
       try {
-        return (
-          db
-            .prepare<[string, string, string], number>(
-              'SELECT count(*) FROM chat_post_buckets WHERE enterprise_id = ? AND team_id = ? AND channel_id = ?',
-            )
-            .pluck()
-            .get(board.enterpriseId, board.teamId, board.channelId) ?? 0
-        );
+        db.prepare(
+          'UPDATE chat_post_keys SET created_at = created_at - ? WHERE enterprise_id = ? AND team_id = ? AND channel_id = ?',
+        ).run(ms, board.enterpriseId, board.teamId, board.channelId);
       } finally {
         db.close();
       }
     },
   }));
 });
+
+/** Rows of a table for one board, read with a connection of the test's own. */
+async function countRows(table: string, board: Board): Promise<number> {
+  const db = new Database(dir.file('contract.db'), { readonly: true });
+  try {
+    return (
+      db
+        .prepare<[string, string, string], number>(
+          `SELECT count(*) FROM ${table} WHERE enterprise_id = ? AND team_id = ? AND channel_id = ?`,
+        )
+        .pluck()
+        .get(board.enterpriseId, board.teamId, board.channelId) ?? 0
+    );
+  } finally {
+    db.close();
+  }
+}
 
 describe('SQLite store', () => {
   const board = { enterpriseId: '', teamId: 'T1', channelId: 'C1' };
