@@ -214,8 +214,9 @@ function createWorkerLink(worker: Worker, timeoutMs: number, logger: Logger | un
 }
 
 /**
- * Waits for the worker to close the database and exit. A worker stuck on the disk cannot be stopped; it is
- * let go (unref) so the process can still exit: its committed data is safe in the WAL either way.
+ * Waits for the worker to close the database and exit. A worker stuck on the disk cannot be stopped, so
+ * after `ms` it is let go (unref): the process may exit without it, and if the disk comes back first, the
+ * worker still closes the file when it reaches the close request. Committed data is safe either way.
  */
 async function closeWithin(worker: Worker, ms: number): Promise<void> {
   const timeout = new AbortController();
@@ -224,7 +225,6 @@ async function closeWithin(worker: Worker, ms: number): Promise<void> {
     await once(worker, 'exit', { signal: timeout.signal });
   } catch {
     worker.unref();
-    void worker.terminate();
   } finally {
     clearTimeout(timer);
   }
