@@ -307,9 +307,17 @@ export function publicReason(error: unknown): string {
   const text = typeof message === 'string' ? message : '';
   if (/timeout|timed out/i.test(text)) return 'timed out';
   if (/terminated|ended|closed|after calling end/i.test(text)) return 'connection closed';
-  if (typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code)) return code;
+  if (typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code)) return SQLSTATE_NAMES[code] ?? code;
   return 'connection failed';
 }
+
+/** The conditions an operator can act on without looking the code up; any other code is shown as it is. */
+const SQLSTATE_NAMES: Readonly<Record<string, string>> = {
+  '25006': 'read-only',
+  '53100': 'disk full',
+  '42501': 'permission denied',
+  '53300': 'too many connections',
+};
 
 /**
  * Removes the connection string and its password from text bound for a log. pg's own errors do not

@@ -147,6 +147,23 @@ describeWithPostgres('PostgreSQL store', () => {
     }
   });
 
+  it('reports a database that refuses writes as unavailable, while it still reads', async () => {
+    const writer = await open();
+    const posted = await writer.post(board, 'U1', 'written before');
+    await expect(writer.ping()).resolves.toBeUndefined();
+    // Every session of this store starts read-only, as on a standby or a database put in read-only mode.
+    const url = new URL(schema.url);
+    url.searchParams.set('options', `${url.searchParams.get('options')} -c default_transaction_read_only=on`);
+    const readOnly = await open(url.toString());
+    expect(await readOnly.latest(board, 10)).toEqual([posted]);
+    await expect(readOnly.ping()).rejects.toThrow('PostgreSQL is unavailable (read-only)');
+    await expect(readOnly.post(board, 'U1', 'refused')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(readOnly.post(board, 'U1', 'refused', { triggerId: '1.2.ro' })).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+    expect(await writer.latest(board, 10)).toEqual([posted]);
+  });
+
   it('uses TLS when the URL asks for it, and never falls back to an unencrypted connection', async () => {
     const url = new URL(schema.url);
     url.searchParams.set('sslmode', 'no-verify');
