@@ -114,79 +114,52 @@ interface WorkerLink {
   close(): Promise<void>;
 }
 
-/**
- * The main thread's side of the worker: a queue with deadlines. `stalled` is set when a request the worker
- * already has outlives its deadline: the worker is stuck, so new requests fail at once instead of waiting
- * out their deadline, and the first answer from the worker (it came back) clears it.
- */
-function createWorkerLink(worker: Worker, timeoutMs: number, logger: Logger | undefined): WorkerLink {
-  const queue: Pending[] = [];
+/** The main thread's side of the worker: requests waiting, requests the worker holds, and whether it is stuck. */
+interface LinkState {
+  readonly worker: Worker;
+  readonly timeoutMs: number;
+  readonly logger: Logger | undefined;
+  readonly queue: Pending[];
   /** Requests the worker holds; `undefined` once their caller was answered "unavailable". */
-  const inFlight = new Map<number, Pending | undefined>();
+  readonly inFlight: Map<number, Pending | undefined>;
+  /**
+   * Set when a request the worker already holds outlives its deadline: the worker is stuck, so new requests
+   * fail at once instead of each waiting out a deadline; the worker's next answer (it came back) clears it.
+   */
+  stalled: boolean;
+  /** Why no request will be answered any more (closed, or the thread stopped). */
+  down: string | undefined;
+}
+
+const STALLED = 'the database is not answering (stalled disk?)';
+const unavailable = (reason: string) => new StoreUnavailableError(`SQLite: ${reason}`);
+
+function createWorkerLink(worker: Worker, timeoutMs: number, logger: Logger | undefined): WorkerLink {
+  const state: LinkState = {
+    worker,
+    timeoutMs,
+    logger,
+    queue: [],
+    inFlight: new Map(),
+    stalled: false,
+    down: undefined,
+  };
   let nextId = 1;
-  let stalled = false;
-  let down: string | undefined;
   let closing: Promise<void> | undefined;
-  const unavailable = (reason: string) => new StoreUnavailableError(`SQLite: ${reason}`);
-
-  const pump = () => {
-    while (!stalled && inFlight.size < MAX_IN_FLIGHT && queue.length > 0) {
-      const next = queue.shift() as Pending;
-      inFlight.set(next.id, next);
-      worker.postMessage({ id: next.id, deadline: next.deadline, operation: next.operation } satisfies SqliteRequest);
-    }
-  };
-  const rejectQueued = (reason: string) => {
-    for (const pending of queue.splice(0)) {
-      clearTimeout(pending.timer);
-      pending.reject(unavailable(reason));
-    }
-  };
-  const expire = (pending: Pending) => {
-    if (inFlight.has(pending.id)) {
-      inFlight.set(pending.id, undefined);
-      if (!stalled) logger?.warn(`SQLite has not answered for ${timeoutMs} ms; refusing requests until it does.`);
-      stalled = true;
-      rejectQueued('the database is not answering (stalled disk?)');
-    } else {
-      const index = queue.indexOf(pending);
-      if (index >= 0) queue.splice(index, 1);
-    }
-    pending.reject(unavailable(`no answer within ${timeoutMs} ms`));
-  };
-
-  worker.on('message', (reply: SqliteReply) => {
-    if (stalled) logger?.warn('SQLite answers again.');
-    stalled = false;
-    const pending = inFlight.get(reply.id);
-    inFlight.delete(reply.id);
-    if (pending !== undefined) {
-      clearTimeout(pending.timer);
-      if (reply.ok) pending.resolve(reply.value);
-      else pending.reject(unavailable(reply.reason));
-    }
-    pump();
-  });
+  worker.on('message', (reply: SqliteReply) => answer(state, reply));
   worker.on('error', (error) => logger?.error(`SQLite worker failed: ${error.message}`));
   worker.on('exit', () => {
-    down ??= 'the worker thread stopped';
-    rejectQueued(down);
-    for (const pending of inFlight.values()) {
-      if (pending === undefined) continue;
-      clearTimeout(pending.timer);
-      pending.reject(unavailable(down));
-    }
-    inFlight.clear();
+    state.down ??= 'the worker thread stopped';
+    failAll(state, state.down);
   });
-
   return {
     call<K extends Kind>(operation: Extract<SqliteOperation, { kind: K }>) {
-      if (down !== undefined) return Promise.reject(unavailable(down));
-      if (stalled) return Promise.reject(unavailable('the database is not answering (stalled disk?)'));
-      if (queue.length >= MAX_QUEUED) return Promise.reject(unavailable('too many requests waiting'));
+      if (state.down !== undefined) return Promise.reject(unavailable(state.down));
+      if (state.stalled) return Promise.reject(unavailable(STALLED));
+      if (state.queue.length >= MAX_QUEUED) return Promise.reject(unavailable('too many requests waiting'));
       return new Promise<SqliteOperations[K]['output']>((resolve, reject) => {
         const id = nextId++;
-        const timer = setTimeout(() => expire(pending), timeoutMs);
+        const timer = setTimeout(() => expire(state, pending), timeoutMs);
         const deadline = Date.now() + timeoutMs;
         const pending: Pending = {
           id,
@@ -196,14 +169,14 @@ function createWorkerLink(worker: Worker, timeoutMs: number, logger: Logger | un
           resolve: resolve as (value: unknown) => void,
           reject,
         };
-        queue.push(pending);
-        pump();
+        state.queue.push(pending);
+        pump(state);
       });
     },
     close() {
       closing ??= (async () => {
-        down = 'the store is closed';
-        rejectQueued(down);
+        state.down = 'the store is closed';
+        rejectQueued(state, state.down);
         // Requests the worker already holds are answered first: messages are handled in order.
         worker.postMessage({ close: true } satisfies SqliteRequest);
         await closeWithin(worker, timeoutMs);
@@ -211,6 +184,63 @@ function createWorkerLink(worker: Worker, timeoutMs: number, logger: Logger | un
       return closing;
     },
   };
+}
+
+/** Hands waiting requests to the worker, a few at a time, unless it is stuck. */
+function pump(state: LinkState): void {
+  while (!state.stalled && state.inFlight.size < MAX_IN_FLIGHT && state.queue.length > 0) {
+    const next = state.queue.shift() as Pending;
+    state.inFlight.set(next.id, next);
+    state.worker.postMessage({
+      id: next.id,
+      deadline: next.deadline,
+      operation: next.operation,
+    } satisfies SqliteRequest);
+  }
+}
+
+function rejectQueued(state: LinkState, reason: string): void {
+  for (const pending of state.queue.splice(0)) {
+    clearTimeout(pending.timer);
+    pending.reject(unavailable(reason));
+  }
+}
+
+/** A request's deadline passed: its caller hears "unavailable" now, whatever the worker does with it later. */
+function expire(state: LinkState, pending: Pending): void {
+  if (state.inFlight.has(pending.id)) {
+    state.inFlight.set(pending.id, undefined);
+    if (!state.stalled) state.logger?.warn(`SQLite has not answered for ${state.timeoutMs} ms; refusing requests.`);
+    state.stalled = true;
+    rejectQueued(state, STALLED);
+  } else {
+    const index = state.queue.indexOf(pending);
+    if (index >= 0) state.queue.splice(index, 1);
+  }
+  pending.reject(unavailable(`no answer within ${state.timeoutMs} ms`));
+}
+
+function answer(state: LinkState, reply: SqliteReply): void {
+  if (state.stalled) state.logger?.warn('SQLite answers again.');
+  state.stalled = false;
+  const pending = state.inFlight.get(reply.id);
+  state.inFlight.delete(reply.id);
+  if (pending !== undefined) {
+    clearTimeout(pending.timer);
+    if (reply.ok) pending.resolve(reply.value);
+    else pending.reject(unavailable(reply.reason));
+  }
+  pump(state);
+}
+
+function failAll(state: LinkState, reason: string): void {
+  rejectQueued(state, reason);
+  for (const pending of state.inFlight.values()) {
+    if (pending === undefined) continue;
+    clearTimeout(pending.timer);
+    pending.reject(unavailable(reason));
+  }
+  state.inFlight.clear();
 }
 
 /**
