@@ -42,6 +42,11 @@ import type {
 
 /** The same budget as one PostgreSQL query, so /chat answers within Slack's 3 seconds on either backend. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 1500;
+/**
+ * A health check's own deadline, shorter than a request's: a stall is reported within half a second, not
+ * after a full request deadline. A healthy disk answers a probe in milliseconds.
+ */
+const PING_TIMEOUT_MS = 500;
 /** Requests handed to the worker at once: enough to keep it busy, few enough to skip cheaply after a stall. */
 const MAX_IN_FLIGHT = 4;
 /** Beyond this many waiting requests, new ones are refused at once rather than queued for seconds. */
@@ -102,6 +107,7 @@ type Kind = keyof SqliteOperations;
 
 interface Pending {
   readonly id: number;
+  readonly timeoutMs: number;
   readonly deadline: number;
   readonly operation: SqliteOperation;
   readonly timer: NodeJS.Timeout;
@@ -110,14 +116,17 @@ interface Pending {
 }
 
 interface WorkerLink {
-  call<K extends Kind>(operation: Extract<SqliteOperation, { kind: K }>): Promise<SqliteOperations[K]['output']>;
+  /** Runs `operation` on the worker, refusing it after `timeoutMs` (at most the link's own). */
+  call<K extends Kind>(
+    operation: Extract<SqliteOperation, { kind: K }>,
+    timeoutMs?: number,
+  ): Promise<SqliteOperations[K]['output']>;
   close(): Promise<void>;
 }
 
 /** The main thread's side of the worker: requests waiting, requests the worker holds, and whether it is stuck. */
 interface LinkState {
   readonly worker: Worker;
-  readonly timeoutMs: number;
   readonly logger: Logger | undefined;
   readonly queue: Pending[];
   /** Requests the worker holds; `undefined` once their caller was answered "unavailable". */
@@ -137,7 +146,6 @@ const unavailable = (reason: string) => new StoreUnavailableError(`SQLite: ${rea
 function createWorkerLink(worker: Worker, timeoutMs: number, logger: Logger | undefined): WorkerLink {
   const state: LinkState = {
     worker,
-    timeoutMs,
     logger,
     queue: [],
     inFlight: new Map(),
@@ -153,16 +161,18 @@ function createWorkerLink(worker: Worker, timeoutMs: number, logger: Logger | un
     failAll(state, state.down);
   });
   return {
-    call<K extends Kind>(operation: Extract<SqliteOperation, { kind: K }>) {
+    call<K extends Kind>(operation: Extract<SqliteOperation, { kind: K }>, within = timeoutMs) {
       if (state.down !== undefined) return Promise.reject(unavailable(state.down));
       if (state.stalled) return Promise.reject(unavailable(STALLED));
       if (state.queue.length >= MAX_QUEUED) return Promise.reject(unavailable('too many requests waiting'));
       return new Promise<SqliteOperations[K]['output']>((resolve, reject) => {
         const id = nextId++;
-        const timer = setTimeout(() => expire(state, pending), timeoutMs);
-        const deadline = Date.now() + timeoutMs;
+        const ms = Math.min(within, timeoutMs);
+        const timer = setTimeout(() => expire(state, pending), ms);
+        const deadline = Date.now() + ms;
         const pending: Pending = {
           id,
+          timeoutMs: ms,
           deadline,
           operation,
           timer,
@@ -210,14 +220,14 @@ function rejectQueued(state: LinkState, reason: string): void {
 function expire(state: LinkState, pending: Pending): void {
   if (state.inFlight.has(pending.id)) {
     state.inFlight.set(pending.id, undefined);
-    if (!state.stalled) state.logger?.warn(`SQLite has not answered for ${state.timeoutMs} ms; refusing requests.`);
+    if (!state.stalled) state.logger?.warn(`SQLite has not answered for ${pending.timeoutMs} ms; refusing requests.`);
     state.stalled = true;
     rejectQueued(state, STALLED);
   } else {
     const index = state.queue.indexOf(pending);
     if (index >= 0) state.queue.splice(index, 1);
   }
-  pending.reject(unavailable(`no answer within ${state.timeoutMs} ms`));
+  pending.reject(unavailable(`no answer within ${pending.timeoutMs} ms`));
 }
 
 function answer(state: LinkState, reply: SqliteReply): void {
@@ -292,7 +302,7 @@ function storeOver(link: WorkerLink): MessageStore {
     ping() {
       // Health checks arriving together share one answer.
       pinging ??= link
-        .call({ kind: 'ping' })
+        .call({ kind: 'ping' }, PING_TIMEOUT_MS)
         .then(() => undefined)
         .finally(() => {
           pinging = undefined;

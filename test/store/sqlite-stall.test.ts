@@ -121,7 +121,15 @@ describe('the app while SQLite hangs', () => {
     const lock = holdWriteLock(path());
     try {
       const started = Date.now();
-      expect(await sendChat(app.baseUrl, 'during the stall', where)).toMatch(/The board is unavailable right now/);
+      const chatting = sendChat(app.baseUrl, 'during the stall', where);
+      // A health check has a shorter deadline than a request: it reports the stall within half a second.
+      const early = await get('/healthz', 'application/json');
+      expect(early.status).toBe(503);
+      expect(early.json).toEqual({
+        status: 'unavailable',
+        reason: expect.stringMatching(/no answer within 500 ms/),
+      });
+      expect(await chatting).toMatch(/The board is unavailable right now/);
       expect(Date.now() - started).toBeLessThan(3000);
       // The worker is still stuck inside SQLite (the lock is held): everything else answers meanwhile.
       const cow = asReply(await sendSlashCommand(app.baseUrl, { command: '/cowsay', text: 'still here' }));
