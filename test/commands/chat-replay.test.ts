@@ -84,6 +84,29 @@ function replayContract(open: () => Promise<Backend>): void {
     expect(postedId((await sendCopies(app, body, 1))[0] ?? '')).toBe(postedId(replies[0] ?? ''));
   });
 
+  it('stores posts whose trigger_id is missing or not Slack’s shape, without replay protection', async () => {
+    const hostile = [
+      '',
+      ' ',
+      'x'.repeat(256),
+      '1.2.\u0000',
+      '1.2.ü',
+      "1.2.'); DROP TABLE chat_post_keys; --",
+      '1.2.\u202e',
+    ];
+    for (const [n, triggerId] of [...hostile, undefined].entries()) {
+      const form = new URLSearchParams(
+        slashCommandBody({ command: '/chat', text: `odd ${n}`, channel_id: 'C0ODDKEY', user_id: `U0ODD${n}` }),
+      );
+      if (triggerId === undefined) form.delete('trigger_id');
+      else form.set('trigger_id', triggerId);
+      const replies = await sendCopies(app, form.toString(), 2);
+      expect(replies.map((reply) => reply.startsWith('Posted as'))).toEqual([true, true]);
+    }
+    const expected = [...hostile, undefined].flatMap((_, n) => [`odd ${n}`, `odd ${n}`]);
+    expect(await backend.storedTexts('C0ODDKEY')).toEqual(expected);
+  });
+
   it('treats the same text sent again by a new invocation as a new post', async () => {
     const send = () =>
       sendCopies(app, slashCommandBody({ command: '/chat', text: 'twice on purpose', channel_id: 'C0REPLAY4' }), 1);
