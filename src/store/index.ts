@@ -36,7 +36,7 @@ export { StoreUnavailableError } from './message-store.js';
  *
  * A PostgreSQL that is down still opens (see createPostgresStore: every operation retries the migrations),
  * so a running app rides out an outage; whether the process starts at all when the store does not answer
- * is src/index.ts's decision. An SQLite file that cannot be opened throws here: a local mistake that a
+ * is src/index.ts's decision. An SQLite file that cannot be opened rejects here: a local mistake that a
  * retry will not fix.
  */
 export async function openStore(config: StoreConfig, logger: Logger): Promise<MessageStore> {

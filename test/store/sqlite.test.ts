@@ -80,6 +80,26 @@ describe('SQLite store', () => {
     db.close();
   });
 
+  it('brings a file an older version left (schema 2, with messages) up to date, keeping them', async () => {
+    const path = dir.file('schema-2.db');
+    const old = new Database(path);
+    old.pragma('journal_mode = WAL');
+    for (const migration of SQLITE_MIGRATIONS.slice(0, 2)) old.exec(migration);
+    old.pragma('user_version = 2');
+    old
+      .prepare(
+        'INSERT INTO chat_messages (enterprise_id, team_id, channel_id, user_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run('', 'T1', 'C1', 'U1', 'from version 2', 1_700_000_000_000);
+    old.close();
+    const store = await createSqliteStore({ path });
+    const posted = await store.post(board, 'U1', 'keyed', { triggerId: '1.2.upgrade' });
+    expect(await store.post(board, 'U1', 'keyed', { triggerId: '1.2.upgrade' })).toEqual(posted);
+    expect((await store.latest(board, 10)).map((message) => message.text)).toEqual(['from version 2', 'keyed']);
+    await expect(store.ping()).resolves.toBeUndefined();
+    await store.close();
+  });
+
   it('lists a board by walking its index, whatever the table size (no scan, no sort)', async () => {
     const path = dir.file('plan.db');
     const store = await createSqliteStore({ path });
