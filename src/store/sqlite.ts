@@ -41,7 +41,7 @@ import type {
 } from './sqlite-worker.js';
 
 /** The same budget as one PostgreSQL query, so /chat answers within Slack's 3 seconds on either backend. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 1500;
+const DEFAULT_REQUEST_TIMEOUT_MS = 1500;
 /**
  * A health check's own deadline, shorter than a request's: a stall is reported within half a second, not
  * after a full request deadline. A healthy disk answers a probe in milliseconds.

@@ -32,6 +32,7 @@ function holdWriteLock(path: string): { release(): void } {
   other.exec('BEGIN IMMEDIATE');
   return {
     release() {
+      if (!other.open) return;
       other.exec('ROLLBACK');
       other.close();
     },
@@ -77,6 +78,23 @@ describe('SQLite store while a call hangs', () => {
     // have); the ones queued behind it were past their deadline when the worker reached them, so never ran.
     expect((await store.latest(board, 10)).map((message) => message.text)).toEqual(['before', 'caught in the stall']);
     expect((await store.post(board, 'U1', 'after')).text).toBe('after');
+  });
+
+  it('refuses at once, rather than queue, beyond a thousand waiting requests', async () => {
+    const path = dir.file('queue.db');
+    store = await createSqliteStore({ path, busyTimeoutMs: HANG_MS, requestTimeoutMs: 10_000 });
+    const lock = holdWriteLock(path);
+    try {
+      const hanging = store.post(board, 'U1', 'holds the worker');
+      // Three more fill the worker's hands, a thousand wait their turn: the next one is one too many.
+      const waiting = Array.from({ length: 3 + 1000 }, () => store.latest(board, 1));
+      await expect(store.latest(board, 1)).rejects.toThrow(/too many requests waiting/);
+      lock.release();
+      await hanging;
+      expect(await Promise.all(waiting)).toHaveLength(1003);
+    } finally {
+      lock.release();
+    }
   });
 
   it('closes without waiting for the hung call, and what it committed before stays', async () => {
