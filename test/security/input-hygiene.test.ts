@@ -26,7 +26,7 @@ let running: RunningApp;
 
 beforeAll(async () => {
   dir = createTempDir();
-  store = createSqliteStore({ path: dir.file('board.db') });
+  store = await createSqliteStore({ path: dir.file('board.db') });
   running = await startTestApp({ store });
 });
 afterAll(async () => {
