@@ -13,7 +13,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { cowsayReply } from '../src/commands/cowsay.js';
 import { loadCowCatalog } from '../src/cowsay/cows.js';
-import { CONTENT_SECURITY_POLICY } from '../src/http/html.js';
+import { STRICT_CONTENT_SECURITY_POLICY } from '../src/http/respond.js';
 
 const MAX_BODY_BYTES = 32 * 1024;
 const MAX_SKEW_SECONDS = 5 * 60;
@@ -33,7 +33,7 @@ function reply(response: ServerResponse, status: number, contentType: string, bo
     'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(body),
     'X-Content-Type-Options': 'nosniff',
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'Content-Security-Policy': STRICT_CONTENT_SECURITY_POLICY,
     'Referrer-Policy': 'no-referrer',
   });
   response.end(body);

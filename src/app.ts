@@ -11,8 +11,8 @@ import { registerCommands } from './commands/registry.js';
 import type { Config } from './config.js';
 import type { CowCatalog } from './cowsay/cows.js';
 import { createRoutes } from './http/routes.js';
-import { createHttpServer } from './http/server.js';
-import { createSlackReceiver, type SlackEventsReceiver } from './slack/receiver.js';
+import { clientRatePerSecond, createHttpServer, type HttpLimits, type RequestHandler } from './http/server.js';
+import { createSlackReceiver, SLACK_EVENTS_PATH, type SlackEventsReceiver } from './slack/receiver.js';
 import type { MessageStore } from './store/message-store.js';
 
 export interface AppDependencies {
@@ -25,6 +25,8 @@ export interface AppDependencies {
    * local stand-in, since Slack itself is not reachable from them.
    */
   slackApiUrl?: string;
+  /** Overrides of the HTTP server's limits beyond what the config sets; tests shorten and shrink them. */
+  httpLimits?: Partial<HttpLimits>;
 }
 
 /**
@@ -50,32 +52,14 @@ export interface CowsayApp {
    */
   start(port?: number): Promise<AddressInfo>;
   /**
-   * Disconnects from Slack (Socket Mode), stops accepting connections and resolves once in-flight requests
-   * are answered. Leaves the store open.
+   * Disconnects from Slack (Socket Mode) and stops accepting connections; answers the requests already
+   * received (with `Connection: close`), closes idle connections after `idleLingerMs` (default 0), and
+   * resolves once every connection is closed. Not bounded in time: the caller decides how long to wait
+   * before {@link closeConnections}. Leaves the store open.
    */
-  stop(): Promise<void>;
-}
-
-/** How long a graceful stop waits for in-flight requests before closing their connections. */
-const STOP_GRACE_MS = 10_000;
-/** How long a stop waits for Slack to complete the WebSocket's close handshake. */
-const SOCKET_CLOSE_WAIT_MS = 5_000;
-
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    promise.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-    );
-  });
+  stop(options?: { idleLingerMs?: number }): Promise<void>;
+  /** Closes every HTTP connection still open, answered or not. */
+  closeConnections(): void;
 }
 
 function createReceiver(
@@ -95,7 +79,8 @@ function createReceiver(
   return { receiver, socketReceiver: receiver };
 }
 
-export function createCowsayApp({ config, store, catalog, logger, slackApiUrl }: AppDependencies): CowsayApp {
+export function createCowsayApp(dependencies: AppDependencies): CowsayApp {
+  const { config, store, catalog, logger, slackApiUrl } = dependencies;
   const connection = planSlackConnection(config);
   const { receiver, httpReceiver, socketReceiver } = createReceiver(connection, logger, slackApiUrl);
   const bolt = new App({
@@ -115,8 +100,14 @@ export function createCowsayApp({ config, store, catalog, logger, slackApiUrl }:
   });
 
   const routes = createRoutes({ store, catalog, logger, socketMode: connection.mode === 'socket' });
-  // In Socket Mode no receiver is given to the server, so POST /slack/events is a plain 404.
-  const server = createHttpServer({ slack: httpReceiver, routes, logger });
+  // In Socket Mode nothing is mounted on /slack/events, so a request there is a plain 404.
+  const mounts = new Map<string, RequestHandler>(
+    httpReceiver === undefined
+      ? []
+      : [[SLACK_EVENTS_PATH, (request, response) => httpReceiver.handle(request, response)]],
+  );
+  const http = createHttpServer({ mounts, routes, logger, limits: httpLimitsOf(config, dependencies.httpLimits) });
+  const server = http.server;
   let socketStarted = false;
 
   const listen = (port: number) =>
@@ -151,27 +142,25 @@ export function createCowsayApp({ config, store, catalog, logger, slackApiUrl }:
       }
       return address;
     },
-    async stop() {
-      if (socketReceiver !== undefined && socketStarted) {
+    async stop({ idleLingerMs = 0 } = {}) {
+      // Slack stops sending commands over the socket while the HTTP requests in flight are answered.
+      const disconnect = async () => {
+        if (socketReceiver === undefined || !socketStarted) return;
         socketStarted = false;
-        // Stop taking commands from Slack first, then let the HTTP requests in flight finish. Bolt's own
-        // stop() does not wait for the socket to close, so the client is disconnected here, bounded in time.
-        await withTimeout(socketReceiver.client.disconnect(), SOCKET_CLOSE_WAIT_MS);
-      }
-      await new Promise<void>((resolve) => {
-        if (!server.listening) {
-          resolve();
-          return;
-        }
-        const force = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
-        force.unref();
-        server.close(() => {
-          clearTimeout(force);
-          resolve();
-        });
-        // Idle keep-alive connections would hold close() open; busy ones are closed as their answer goes out.
-        server.closeIdleConnections();
-      });
+        // Bolt's own stop() does not wait for the socket to close, so the client is disconnected here.
+        await socketReceiver.client.disconnect();
+      };
+      await Promise.all([disconnect(), http.drain(idleLingerMs)]);
     },
+    closeConnections: () => http.closeAllConnections(),
+  };
+}
+
+function httpLimitsOf({ http }: Config, overrides: Partial<HttpLimits> = {}): Partial<HttpLimits> {
+  return {
+    maxConnections: http.maxConnections,
+    trustedProxyHops: http.trustedProxyHops,
+    clientRate: clientRatePerSecond(http.webRateLimit),
+    ...overrides,
   };
 }

@@ -4,10 +4,21 @@
  * with the fix, instead of failing on the first request.
  */
 import { config as loadDotenv } from 'dotenv';
+import { DEFAULT_HTTP_LIMITS } from './http/server.js';
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
 
 export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+/** Limits of the HTTP server that an operator may need to change (the rest are fixed in src/http/server.ts). */
+export interface HttpSettings {
+  /** MAX_CONNECTIONS: open connections at most; more are refused at once. */
+  readonly maxConnections: number;
+  /** TRUST_PROXY_HOPS: reverse proxies in front of the app whose `X-Forwarded-For` entry is trusted (1 on Heroku). */
+  readonly trustedProxyHops: number;
+  /** WEB_RATE_LIMIT: requests a second per client on the web routes, in bursts of twice that; 0 turns it off. */
+  readonly webRateLimit: number;
+}
 
 export interface Config {
   readonly signingSecret: string;
@@ -16,6 +27,7 @@ export interface Config {
   readonly port: number;
   readonly store: StoreConfig;
   readonly logLevel: LogLevelName;
+  readonly http: HttpSettings;
 }
 
 export const DEFAULT_SQLITE_PATH = './data/cowsay.db';
@@ -110,8 +122,50 @@ export function parseConfig(env: Env): Config {
     else logLevel = level;
   }
 
+  const http = parseHttpSettings(read, problems);
+
   if (problems.length > 0 || signingSecret === undefined) throw new ConfigError(problems);
-  return Object.freeze({ signingSecret, botToken, appToken, port, store: Object.freeze(store), logLevel });
+  return Object.freeze({ signingSecret, botToken, appToken, port, store: Object.freeze(store), logLevel, http });
+}
+
+export const DEFAULT_HTTP_SETTINGS: HttpSettings = {
+  maxConnections: DEFAULT_HTTP_LIMITS.maxConnections,
+  trustedProxyHops: DEFAULT_HTTP_LIMITS.trustedProxyHops,
+  webRateLimit: DEFAULT_HTTP_LIMITS.clientRate?.perSecond ?? 0,
+};
+
+function parseHttpSettings(read: (name: string) => string | undefined, problems: string[]): HttpSettings {
+  const wholeNumber = (name: string, min: number, max: number, fallback: number, hint: string): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = /^\d{1,7}$/.test(raw) ? Number(raw) : Number.NaN;
+    if (value >= min && value <= max) return value;
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}"). ${hint}`);
+    return fallback;
+  };
+  return Object.freeze({
+    maxConnections: wholeNumber(
+      'MAX_CONNECTIONS',
+      1,
+      100_000,
+      DEFAULT_HTTP_SETTINGS.maxConnections,
+      'Keep it well under the open-file limit (ulimit -n).',
+    ),
+    trustedProxyHops: wholeNumber(
+      'TRUST_PROXY_HOPS',
+      0,
+      10,
+      DEFAULT_HTTP_SETTINGS.trustedProxyHops,
+      "Use 1 behind one reverse proxy such as Heroku's router, 0 when clients connect directly.",
+    ),
+    webRateLimit: wholeNumber(
+      'WEB_RATE_LIMIT',
+      0,
+      100_000,
+      DEFAULT_HTTP_SETTINGS.webRateLimit,
+      'It is requests a second per client on the web pages; 0 turns the limit off.',
+    ),
+  });
 }
 
 /** Returns the store to use, or a problem description. Never echoes the URL: it may hold a password. */

@@ -10,6 +10,7 @@ import type { StoreConfig } from './config.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadCowCatalog } from './cowsay/cows.js';
 import { createLogger } from './logger.js';
+import { STOP_GRACE_MS, stopGracefully } from './process/graceful-stop.js';
 import { type MessageStore, openStore } from './store/index.js';
 
 async function main(): Promise<void> {
@@ -37,7 +38,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal} received: finishing in-flight requests, then closing the store.`);
-    await app.stop();
+    if ((await stopGracefully(app)) === 'forced') {
+      logger.warn(`Requests still open after ${STOP_GRACE_MS / 1000} s were cut off.`);
+    }
     await store.close();
     logger.info('Stopped cleanly.');
     process.exit(0);

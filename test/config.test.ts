@@ -22,6 +22,7 @@ describe('configuration', () => {
       port: 3000,
       store: { kind: 'sqlite', path: DEFAULT_SQLITE_PATH },
       logLevel: 'info',
+      http: { maxConnections: 1000, trustedProxyHops: 0, webRateLimit: 10 },
     });
   });
 

@@ -178,8 +178,12 @@ export function testCatalog(): Promise<CowCatalog> {
   return catalogPromise;
 }
 
+/**
+ * The per-client limit on the web routes is off: suites send web requests faster than a person would, all
+ * from one address. The limit's own tests (test/http/limits.test.ts) set it.
+ */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return parseConfig({ SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, PORT: '0', ...overrides });
+  return parseConfig({ SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, PORT: '0', WEB_RATE_LIMIT: '0', ...overrides });
 }
 
 /**

@@ -4,6 +4,8 @@
  * pages render offline and injected markup could neither run script nor load anything.
  */
 import { createHash } from 'node:crypto';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { sendBody } from './respond.js';
 
 /** Escapes text for HTML element content and double- or single-quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -88,11 +90,11 @@ footer { margin-top: 2.5rem; color: var(--muted); font-size: .9rem; }
 const STYLE_HASH = createHash('sha256').update(STYLESHEET).digest('base64');
 
 /**
- * Sent with every response, HTML or not. `default-src 'none'` forbids scripts, frames, fonts and
- * connections; the one stylesheet is allowed by hash; `img-src data:` is for the inline favicon (without
- * one, browsers ask for /favicon.ico and log the 404 as an error).
+ * Sent with every page. `default-src 'none'` forbids scripts, frames, fonts and connections; the one
+ * stylesheet is allowed by hash; `img-src data:` is for the inline favicon (without one, browsers ask for
+ * /favicon.ico and log the 404 as an error).
  */
-export const CONTENT_SECURITY_POLICY = [
+export const PAGE_CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   `style-src 'sha256-${STYLE_HASH}'`,
   'img-src data:',
@@ -122,4 +124,16 @@ ${body}
 </body>
 </html>
 `.value;
+}
+
+export const HTML = 'text/html; charset=utf-8';
+
+/** Sends a page (a string, or a Buffer cached by the caller) with the policy that lets its stylesheet apply. */
+export function sendHtml(
+  response: ServerResponse,
+  status: number,
+  page: string | Buffer,
+  headers?: OutgoingHttpHeaders,
+): void {
+  sendBody(response, status, HTML, page, { ...headers, 'Content-Security-Policy': PAGE_CONTENT_SECURITY_POLICY });
 }

@@ -6,27 +6,40 @@
 import type { CowCatalog } from '../cowsay/cows.js';
 import { DEFAULT_OPTIONS } from '../cowsay/options.js';
 import { renderCow } from '../cowsay/render.js';
-import { html, page } from './html.js';
+import { escapeHtml, type Html, html, page } from './html.js';
 
 export interface IndexPageOptions {
   catalog: CowCatalog;
-  /** Where this page was requested from, for copy-pasteable examples (see `originOf` in routes.ts). */
-  origin: string;
   /** In Socket Mode Slack's requests arrive over the socket and `POST /slack/events` is not served. */
   socketMode: boolean;
 }
 
 const GREETING = "Moo! I'm Cowsay for Slack, and I'm up.";
+/** Stands for the origin while the page is rendered once; a private-use character no section contains. */
+const ORIGIN_SLOT = '\u{F8FF}';
 
-export function indexPage({ catalog, socketMode, origin }: IndexPageOptions): string {
+/**
+ * The index page for a given origin (see `originOf` in routes.ts), rendered once: only the origin in the
+ * examples differs between requests, so it is spliced into the cached parts, and the last page built is
+ * kept as a Buffer that every response for that origin shares.
+ */
+export function createIndexPage(options: IndexPageOptions): (origin: string) => Buffer {
+  const parts = indexPage(options, ORIGIN_SLOT)
+    .split(ORIGIN_SLOT)
+    .map((part) => Buffer.from(part));
+  let last: { origin: string; page: Buffer } | undefined;
+  return (origin) => {
+    if (last?.origin !== origin) {
+      const escaped = Buffer.from(escapeHtml(origin));
+      last = { origin, page: Buffer.concat(parts.flatMap((part, index) => (index === 0 ? [part] : [escaped, part]))) };
+    }
+    return last.page;
+  };
+}
+
+function indexPage({ catalog, socketMode }: IndexPageOptions, origin: string): string {
   const rendered = renderCow(catalog, GREETING, DEFAULT_OPTIONS);
   const cow = rendered.ok ? rendered.cow : GREETING;
-  const slackRoute = socketMode
-    ? html`<tr><td><code>POST /slack/events</code></td><td>Not served: this instance runs in Socket Mode, so Slack
-sends slash commands over a WebSocket the app opened.</td></tr>`
-    : html`<tr><td><code>POST /slack/events</code></td><td>Slack's slash commands. Every request must carry a valid
-Slack signature; anything else is refused with 401.</td></tr>`;
-
   return page(
     'Cowsay for Slack',
     html`<h1>Cowsay for Slack</h1>
@@ -35,8 +48,19 @@ Slack signature; anything else is refused with 401.</td></tr>`;
 <p>A Slack app with two slash commands: <code>/cowsay</code> posts your text as the classic cow, and <code>/chat</code>
 keeps a small message board in every channel. It grew out of <em>Cowsay as a Service</em>, a little web service whose
 API still answers here: ask <code>/say</code> for a cow as a web page, plain text or JSON.</p>
+${routesSection(socketMode)}
+${sayOptionsSection(origin, catalog)}
+${commandsSection()}`,
+  );
+}
 
-<h2>Routes</h2>
+function routesSection(socketMode: boolean): Html {
+  const slackRoute = socketMode
+    ? html`<tr><td><code>POST /slack/events</code></td><td>Not served: this instance runs in Socket Mode, so Slack
+sends slash commands over a WebSocket the app opened.</td></tr>`
+    : html`<tr><td><code>POST /slack/events</code></td><td>Slack's slash commands. Every request must carry a valid
+Slack signature; anything else is refused with 401.</td></tr>`;
+  return html`<h2>Routes</h2>
 <table>
 <thead><tr><th>Route</th><th>What it does</th></tr></thead>
 <tbody>
@@ -49,9 +73,11 @@ or <a href="/say/Here%20be%20dragons?f=dragon&amp;W=20">with a dragon</a>). Seve
 <code>503</code> with the reason when it does not.</td></tr>
 ${slackRoute}
 </tbody>
-</table>
+</table>`;
+}
 
-<h2>Options for <code>/say</code></h2>
+function sayOptionsSection(origin: string, catalog: CowCatalog): Html {
+  return html`<h2>Options for <code>/say</code></h2>
 <table>
 <thead><tr><th>Query</th><th>Meaning</th></tr></thead>
 <tbody>
@@ -67,9 +93,11 @@ curl -H 'Accept: application/json' '${origin}/say/hello'</pre>
 <details>
 <summary>All ${catalog.names.length} cows</summary>
 <ul class="cows">${catalog.names.map((name) => html`<li><a href="/say/${name}?f=${name}">${name}</a></li>`)}</ul>
-</details>
+</details>`;
+}
 
-<h2>Slash commands</h2>
+function commandsSection(): Html {
+  return html`<h2>Slash commands</h2>
 <table>
 <thead><tr><th>Command</th><th>What it does</th></tr></thead>
 <tbody>
@@ -84,8 +112,7 @@ you.</td></tr>
 </table>
 
 <footer>No Slack workspace yet? Run <code>npm run slash -- /cowsay -f dragon hello</code> beside the running app: it signs
-the command the way Slack does and prints the reply.</footer>`,
-  );
+the command the way Slack does and prints the reply.</footer>`;
 }
 
 /** `url` is this page's own address, for the same cow from a terminal. */

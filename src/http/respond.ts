@@ -1,29 +1,37 @@
 /**
- * Writing responses. Every response carries `nosniff` and the strict Content-Security-Policy, so a body is
- * only ever read as the type it is sent as, and nothing a page contains can load or run anything. HEAD
- * requests get the same headers without a body: Node drops the body of a response to HEAD itself.
+ * Writing responses. Every response carries `nosniff` and a Content-Security-Policy that allows nothing, so a
+ * body is only ever read as the type it is sent as; HTML pages replace the policy with their own (html.ts).
+ * HEAD requests get the same headers without a body: Node drops the body of a response to HEAD itself.
+ * A leaf, importing nothing of the app, so any handler can answer without pulling in the pages.
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { CONTENT_SECURITY_POLICY } from './html.js';
 
 export const TEXT = 'text/plain; charset=utf-8';
 export const JSON_TYPE = 'application/json; charset=utf-8';
-export const HTML = 'text/html; charset=utf-8';
 
+/** For every answer that is not a page: nothing may be loaded, framed or run in its name. */
+export const STRICT_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** `body` may be a Buffer shared between responses (a cached page): it is written as is, never copied. */
 export function sendBody(
   response: ServerResponse,
   status: number,
   contentType: string,
-  body: string,
+  body: string | Buffer,
   headers: OutgoingHttpHeaders = {},
 ): void {
   if (response.headersSent) return;
   response.writeHead(status, {
+    'Content-Security-Policy': STRICT_CONTENT_SECURITY_POLICY,
     ...headers,
     'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(body),
     'X-Content-Type-Options': 'nosniff',
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
     'Referrer-Policy': 'no-referrer',
   });
   response.end(body);
@@ -40,8 +48,4 @@ export function sendJson(
   headers?: OutgoingHttpHeaders,
 ): void {
   sendBody(response, status, JSON_TYPE, JSON.stringify(value), headers);
-}
-
-export function sendHtml(response: ServerResponse, status: number, page: string, headers?: OutgoingHttpHeaders): void {
-  sendBody(response, status, HTML, page, headers);
 }

@@ -3,20 +3,20 @@
  * A known path with another method gets 405 with `Allow`; an unknown path is left to the server's 404.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '@slack/bolt';
 import type { CowCatalog } from '../cowsay/cows.js';
 import { withDeadline } from '../deadline.js';
 import type { MessageStore } from '../store/message-store.js';
+import { sendHtml } from './html.js';
 import { negotiate } from './negotiate.js';
-import { errorPage, indexPage, sayPage } from './pages.js';
-import { send, sendHtml, sendJson } from './respond.js';
+import { createIndexPage, errorPage, sayPage } from './pages.js';
+import { send, sendJson } from './respond.js';
 import { isSayPath, say } from './say.js';
-import type { RouteHandler } from './server.js';
+import type { RouteHandler, ServerLogger } from './server.js';
 
 export interface RouteDependencies {
   store: MessageStore;
   catalog: CowCatalog;
-  logger: Logger;
+  logger: ServerLogger;
   /** Whether Slack's requests arrive over Socket Mode (shown on the index page). */
   socketMode?: boolean;
   /** How long `/healthz` waits for the store; a health check that hangs is as bad as one that fails. */
@@ -30,6 +30,7 @@ export function createRoutes(dependencies: RouteDependencies): RouteHandler {
   const { catalog } = dependencies;
   const socketMode = dependencies.socketMode ?? false;
   const health = createHealthCheck(dependencies);
+  const indexPage = createIndexPage({ catalog, socketMode });
 
   return async (request, response, url) => {
     const route = routeFor(url.pathname);
@@ -40,7 +41,7 @@ export function createRoutes(dependencies: RouteDependencies): RouteHandler {
     }
     switch (route) {
       case 'index':
-        sendHtml(response, 200, indexPage({ catalog, socketMode, origin: originOf(request) }));
+        sendHtml(response, 200, indexPage(originOf(request)));
         return true;
       case 'say':
         answerSay(request, response, url, catalog);

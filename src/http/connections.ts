@@ -1,0 +1,115 @@
+/**
+ * What one connection may make the server hold, and how connections end on stop.
+ *
+ * Node answers pipelined requests in order and keeps each answer in memory until the client reads the ones
+ * before it, so a client that pipelines without reading could make the server hold any amount. A connection
+ * is cut once it has too many requests unanswered or too much output waiting for it.
+ *
+ * On stop, the newest answer on each busy connection says `Connection: close`, and an idle connection is
+ * closed once it has stayed idle for a moment (a request already on its way on it is answered, not reset).
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+export interface ConnectionLimits {
+  /** Requests received on one connection whose answers have not yet reached the kernel. */
+  readonly maxPipelined: number;
+  /** Output waiting in the process for one connection, beyond what the kernel has taken. */
+  readonly maxQueuedOutputBytes: number;
+}
+
+interface Connection {
+  readonly socket: Duplex & { readonly bytesRead: number };
+  /** Answers not yet handed to the kernel, oldest first. */
+  readonly open: ServerResponse[];
+  idleTimer: NodeJS.Timeout | undefined;
+}
+
+export interface ConnectionTracker {
+  /** Registers a request; `false` if its connection is (now) cut and nothing should answer it. */
+  admit(request: IncomingMessage, response: ServerResponse): boolean;
+  /** Whether an answer is being written on this connection (then nothing else may be written on it). */
+  isBusy(socket: Duplex): boolean;
+  /** From now on, answers close their connection and idle connections close after `idleLingerMs`. */
+  drain(idleLingerMs: number): void;
+  /** Closes every connection at once. */
+  destroyAll(): void;
+}
+
+export function trackConnections(server: Server, limits: ConnectionLimits): ConnectionTracker {
+  const connections = new Map<Duplex, Connection>();
+  let lingerMs: number | undefined;
+
+  server.on('connection', (socket: Connection['socket']) => {
+    const connection: Connection = { socket, open: [], idleTimer: undefined };
+    connections.set(socket, connection);
+    socket.once('close', () => {
+      clearTimeout(connection.idleTimer);
+      connections.delete(socket);
+    });
+  });
+
+  const closeWhenIdle = (connection: Connection, delayMs: number) => {
+    clearTimeout(connection.idleTimer);
+    const bytesRead = connection.socket.bytesRead;
+    connection.idleTimer = setTimeout(() => {
+      if (connection.open.length > 0) return;
+      // Part of a request has arrived since: it is answered (the headers timeout bounds how long it takes).
+      if (connection.socket.bytesRead > bytesRead) closeWhenIdle(connection, delayMs);
+      else connection.socket.destroy();
+    }, delayMs);
+  };
+
+  const settle = (connection: Connection, response: ServerResponse) => {
+    const index = connection.open.indexOf(response);
+    if (index >= 0) connection.open.splice(index, 1);
+    if (connection.open.length === 0 && lingerMs !== undefined) closeWhenIdle(connection, lingerMs);
+  };
+
+  return {
+    admit(request, response) {
+      const socket = request.socket;
+      const connection = connections.get(socket);
+      if (connection === undefined || socket.destroyed) return false;
+      if (connection.open.length >= limits.maxPipelined || socket.writableLength > limits.maxQueuedOutputBytes) {
+        socket.destroy();
+        return false;
+      }
+      clearTimeout(connection.idleTimer);
+      connection.open.push(response);
+      if (lingerMs !== undefined) closeAfterNewest(connection);
+      // Checked again once the answer is written: a client that reads nothing is cut on its first big answer.
+      response.once('prefinish', () => {
+        if (socket.writableLength > limits.maxQueuedOutputBytes) socket.destroy();
+      });
+      response.once('close', () => settle(connection, response));
+      return true;
+    },
+    isBusy(socket) {
+      return (connections.get(socket)?.open.length ?? 0) > 0;
+    },
+    drain(idleLingerMs) {
+      lingerMs = idleLingerMs;
+      for (const connection of connections.values()) {
+        if (connection.open.length === 0) closeWhenIdle(connection, idleLingerMs);
+        else closeAfterNewest(connection);
+      }
+    },
+    destroyAll() {
+      for (const connection of connections.values()) connection.socket.destroy();
+    },
+  };
+}
+
+/**
+ * Only the newest answer says `Connection: close`: Node closes the connection once that answer is sent, so
+ * an earlier one saying so would drop the requests pipelined behind it.
+ */
+function closeAfterNewest(connection: Connection): void {
+  const newest = connection.open.at(-1);
+  for (const response of connection.open) {
+    if (response.headersSent) continue;
+    if (response === newest) response.setHeader('Connection', 'close');
+    else response.removeHeader('Connection');
+  }
+}
