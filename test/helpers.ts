@@ -11,6 +11,7 @@ import addFormats from 'ajv-formats';
 import { type CowsayApp, createCowsayApp } from '../src/app.js';
 import { type Config, parseConfig } from '../src/config.js';
 import { type CowCatalog, loadCowCatalog } from '../src/cowsay/cows.js';
+import type { HttpLimits } from '../src/http/server.js';
 import type { Board, DeleteOutcome, MessageStore, StoredMessage, TokenTake } from '../src/store/message-store.js';
 
 export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -286,7 +287,7 @@ export interface RunningApp {
 
 /** Builds the real app (real receiver, real Bolt, real HTTP server) on a free port. */
 export async function startTestApp(
-  options: { store?: MessageStore; config?: Config; logger?: CapturingLogger } = {},
+  options: { store?: MessageStore; config?: Config; logger?: CapturingLogger; httpLimits?: Partial<HttpLimits> } = {},
 ): Promise<RunningApp> {
   const logger = options.logger ?? createCapturingLogger();
   const store = options.store ?? createFakeStore();
@@ -295,6 +296,7 @@ export async function startTestApp(
     store,
     catalog: await testCatalog(),
     logger,
+    httpLimits: options.httpLimits,
   });
   const address: AddressInfo = await app.start(0);
   return { app, baseUrl: `http://127.0.0.1:${address.port}`, logger, store, stop: () => app.stop() };

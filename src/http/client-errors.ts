@@ -20,13 +20,13 @@ const DISCARD_MS = 1000;
 const answered = new WeakSet<Duplex>();
 
 /**
- * `busy`: an answer to an earlier request is being written on this connection, so no other bytes may be
- * written on it; the connection is cut instead.
+ * `answerStarted`: part of an answer has already been written on this connection, so another one would
+ * corrupt it; the connection is cut instead.
  */
-export function answerClientError(error: Error & { code?: string }, socket: Duplex, busy: boolean): void {
+export function answerClientError(error: Error & { code?: string }, socket: Duplex, answerStarted: boolean): void {
   if (answered.has(socket)) return;
   answered.add(socket);
-  if (busy || !socket.writable || error.code === 'ECONNRESET') {
+  if (answerStarted || !socket.writable || error.code === 'ECONNRESET') {
     socket.destroy();
     return;
   }

@@ -28,8 +28,8 @@ interface Connection {
 export interface ConnectionTracker {
   /** Registers a request; `false` if its connection is (now) cut and nothing should answer it. */
   admit(request: IncomingMessage, response: ServerResponse): boolean;
-  /** Whether an answer is being written on this connection (then nothing else may be written on it). */
-  isBusy(socket: Duplex): boolean;
+  /** Whether part of an answer has been written on this connection (then nothing else may be written on it). */
+  answerStarted(socket: Duplex): boolean;
   /** From now on, answers close their connection and idle connections close after `idleLingerMs`. */
   drain(idleLingerMs: number): void;
   /** Closes every connection at once. */
@@ -72,7 +72,7 @@ export function trackConnections(server: Server, limits: ConnectionLimits): Conn
       const connection = connections.get(socket);
       if (connection === undefined || socket.destroyed) return false;
       if (connection.open.length >= limits.maxPipelined || socket.writableLength > limits.maxQueuedOutputBytes) {
-        socket.destroy();
+        cut(socket);
         return false;
       }
       clearTimeout(connection.idleTimer);
@@ -80,13 +80,13 @@ export function trackConnections(server: Server, limits: ConnectionLimits): Conn
       if (lingerMs !== undefined) closeAfterNewest(connection);
       // Checked again once the answer is written: a client that reads nothing is cut on its first big answer.
       response.once('prefinish', () => {
-        if (socket.writableLength > limits.maxQueuedOutputBytes) socket.destroy();
+        if (socket.writableLength > limits.maxQueuedOutputBytes) cut(socket);
       });
       response.once('close', () => settle(connection, response));
       return true;
     },
-    isBusy(socket) {
-      return (connections.get(socket)?.open.length ?? 0) > 0;
+    answerStarted(socket) {
+      return connections.get(socket)?.open.some((response) => response.headersSent) ?? false;
     },
     drain(idleLingerMs) {
       lingerMs = idleLingerMs;
@@ -102,6 +102,25 @@ export function trackConnections(server: Server, limits: ConnectionLimits): Conn
 }
 
 /**
+ * Closes a connection that exceeded a bound. Node has already parsed every request in the chunk it read
+ * (thousands, from a pipelining client) and aborts each one on close with an error whose stack trace it
+ * captures at once; nothing ever reads those, and building them costs more than the requests did, so
+ * they are built without one. The limit is restored by the last listener of the same synchronous event.
+ */
+function cut(socket: Duplex): void {
+  if (socket.destroyed) return;
+  let stackTraceLimit = Error.stackTraceLimit;
+  socket.prependListener('close', () => {
+    stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+  });
+  socket.on('close', () => {
+    Error.stackTraceLimit = stackTraceLimit;
+  });
+  socket.destroy();
+}
+
+/**
  * Only the newest answer says `Connection: close`: Node closes the connection once that answer is sent, so
  * an earlier one saying so would drop the requests pipelined behind it.
  */
@@ -110,6 +129,7 @@ function closeAfterNewest(connection: Connection): void {
   for (const response of connection.open) {
     if (response.headersSent) continue;
     if (response === newest) response.setHeader('Connection', 'close');
-    else response.removeHeader('Connection');
+    // Only the header set here is taken back (Node then keeps the connection open as it would have).
+    else if (response.hasHeader('Connection')) response.removeHeader('Connection');
   }
 }

@@ -105,7 +105,9 @@ export function createHttpServer({ mounts = new Map(), routes, logger, limits: g
     else if (handler !== undefined) handler(request, response);
     else serveWeb(request, response, url);
   });
-  server.on('clientError', (error: Error, socket) => answerClientError(error, socket, connections.isBusy(socket)));
+  server.on('clientError', (error: Error, socket) =>
+    answerClientError(error, socket, connections.answerStarted(socket)),
+  );
   server.on('drop', createDropReporter(logger, limits.maxConnections));
 
   return {
