@@ -171,7 +171,10 @@ function storeWithHeldPings() {
       held.push(resolve);
       onPing();
     });
-  return { store, pinged, release: () => held.splice(0).forEach((resolve) => resolve()) };
+  const release = () => {
+    for (const resolve of held.splice(0)) resolve();
+  };
+  return { store, pinged, release };
 }
 
 describe('stopping with keep-alive connections', () => {
