@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest } from 'node:http';
+import { Agent, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import {
   slashCommandBody,
   TEST_SIGNING_SECRET,
 } from './helpers.js';
+import { get, openRawConnection, parseResponses } from './http/raw-client.js';
 
 const ENTRY = new URL('../dist/index.js', import.meta.url).pathname;
 
@@ -186,6 +187,107 @@ describe('SIGTERM', () => {
     expect(started.output()).toContain('SIGTERM received');
     expect(started.output()).toContain('Stopped cleanly');
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  }, 30_000);
+});
+
+type LoopEnd = 'closed by the server' | 'refused' | `reset: ${string}`;
+
+/**
+ * One keep-alive client sending requests back to back (a health check, then a signed /cowsay, and so on) on
+ * one connection, until the server says `Connection: close` or refuses a new connection.
+ */
+async function requestLoop(port: number, answered: () => void): Promise<LoopEnd> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    for (let round = 0; ; round++) {
+      const outcome = await requestOnce(port, agent, round % 2 === 0);
+      if (outcome !== 'answered' && outcome !== 'answered, closing') return outcome;
+      answered();
+      if (outcome === 'answered, closing') return 'closed by the server';
+    }
+  } finally {
+    agent.destroy();
+  }
+}
+
+function requestOnce(port: number, agent: Agent, health: boolean): Promise<'answered' | 'answered, closing' | LoopEnd> {
+  const body = slashCommandBody({ command: '/cowsay', text: 'keep alive' });
+  const timestamp = String(nowSeconds());
+  const headers = health
+    ? {}
+    : {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'X-Slack-Request-Timestamp': timestamp,
+        'X-Slack-Signature': slackSignature(TEST_SIGNING_SECRET, timestamp, body),
+      };
+  return new Promise((resolve) => {
+    const request = httpRequest(
+      {
+        port,
+        host: '127.0.0.1',
+        agent,
+        method: health ? 'GET' : 'POST',
+        path: health ? '/healthz' : '/slack/events',
+        headers,
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => {
+          if (response.statusCode !== 200) resolve(`reset: answered ${response.statusCode}`);
+          else resolve(response.headers.connection === 'close' ? 'answered, closing' : 'answered');
+        });
+        response.on('error', (error) => resolve(`reset: ${error.message}`));
+      },
+    );
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      resolve(error.code === 'ECONNREFUSED' ? 'refused' : `reset: ${error.code ?? error.message}`),
+    );
+    request.end(health ? undefined : body);
+  });
+}
+
+describe('SIGTERM with keep-alive clients', () => {
+  it('answers every request that reached the app, closes idle connections, and resets nothing', async () => {
+    const port = await freePort();
+    const started = spawnApp({
+      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      PORT: String(port),
+      DATABASE_URL: `sqlite:${join(workDir, 'keep-alive.db')}`,
+      // 30 clients on one address ask for /healthz far faster than the per-client limit allows.
+      WEB_RATE_LIMIT: '0',
+    });
+    await waitForListening(started, port);
+
+    // Idle keep-alive connections: one answered request each, then nothing.
+    const idle = await Promise.all(Array.from({ length: 10 }, () => openRawConnection(port)));
+    for (const connection of idle) {
+      connection.socket.write(get('/healthz'));
+      await connection.waitFor((received) => parseResponses(received).length === 1);
+    }
+
+    // Busy ones: SIGTERM once every client has had three answers, so all of them are mid-loop.
+    const clients = 30;
+    let warmedUp = 0;
+    let sigterm: () => void = () => {};
+    const allWarm = new Promise<void>((resolve) => {
+      sigterm = resolve;
+    });
+    const loops = Array.from({ length: clients }, () => {
+      let answers = 0;
+      return requestLoop(port, () => {
+        answers++;
+        if (answers === 3 && ++warmedUp === clients) sigterm();
+      });
+    });
+    await allWarm;
+    started.child.kill('SIGTERM');
+
+    const ends = await Promise.all(loops);
+    expect(ends.filter((end) => end.startsWith('reset'))).toEqual([]);
+    expect(ends.filter((end) => end === 'closed by the server').length).toBeGreaterThan(0);
+    for (const connection of idle) expect((await connection.closed).error).toBeUndefined();
+    expect(await started.exited).toBe(0);
+    expect(started.output()).toContain('Stopped cleanly');
   }, 30_000);
 });
 
