@@ -9,7 +9,9 @@
  * closed once it has stayed idle for a moment (a request already on its way on it is answered, not reset).
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { MeteredSocket } from './metered-socket.js';
 
 export interface ConnectionLimits {
   /** Requests received on one connection whose answers have not yet reached the kernel. */
@@ -19,7 +21,7 @@ export interface ConnectionLimits {
 }
 
 interface Connection {
-  readonly socket: Duplex & { readonly bytesRead: number };
+  readonly socket: MeteredSocket;
   /** Answers not yet handed to the kernel, oldest first. */
   readonly open: ServerResponse[];
   idleTimer: NodeJS.Timeout | undefined;
@@ -40,13 +42,20 @@ export function trackConnections(server: Server, limits: ConnectionLimits): Conn
   const connections = new Map<Duplex, Connection>();
   let lingerMs: number | undefined;
 
-  server.on('connection', (socket: Connection['socket']) => {
-    const connection: Connection = { socket, open: [], idleTimer: undefined };
+  // Node's own listener reads HTTP from each new connection; it is handed a metered one instead, fed only
+  // while the connection has fewer than maxPipelined requests unanswered.
+  const readHttp = server.listeners('connection')[0] as ((socket: Duplex) => void) | undefined;
+  server.removeAllListeners('connection');
+  server.on('connection', (raw: Socket) => {
+    const open: ServerResponse[] = [];
+    const socket = new MeteredSocket(raw, () => open.length < limits.maxPipelined);
+    const connection: Connection = { socket, open, idleTimer: undefined };
     connections.set(socket, connection);
     socket.once('close', () => {
       clearTimeout(connection.idleTimer);
       connections.delete(socket);
     });
+    readHttp?.call(server, socket);
   });
 
   const closeWhenIdle = (connection: Connection, delayMs: number) => {
@@ -64,14 +73,16 @@ export function trackConnections(server: Server, limits: ConnectionLimits): Conn
     const index = connection.open.indexOf(response);
     if (index >= 0) connection.open.splice(index, 1);
     if (connection.open.length === 0 && lingerMs !== undefined) closeWhenIdle(connection, lingerMs);
+    connection.socket.feed();
   };
 
   return {
     admit(request, response) {
-      const socket = request.socket;
-      const connection = connections.get(socket);
-      if (connection === undefined || socket.destroyed) return false;
-      if (connection.open.length >= limits.maxPipelined || socket.writableLength > limits.maxQueuedOutputBytes) {
+      const connection = connections.get(request.socket);
+      if (connection === undefined || connection.socket.destroyed) return false;
+      const socket = connection.socket;
+      // More requests than allowed came in one piece, or answers are piling up unread.
+      if (connection.open.length >= limits.maxPipelined || socket.queuedOutputBytes > limits.maxQueuedOutputBytes) {
         cut(socket);
         return false;
       }
@@ -80,7 +91,7 @@ export function trackConnections(server: Server, limits: ConnectionLimits): Conn
       if (lingerMs !== undefined) closeAfterNewest(connection);
       // Checked again once the answer is written: a client that reads nothing is cut on its first big answer.
       response.once('prefinish', () => {
-        if (socket.writableLength > limits.maxQueuedOutputBytes) cut(socket);
+        if (socket.queuedOutputBytes > limits.maxQueuedOutputBytes) cut(socket);
       });
       response.once('close', () => settle(connection, response));
       return true;

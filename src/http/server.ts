@@ -30,7 +30,10 @@ export interface HttpLimits extends ConnectionLimits {
   /** How often Node looks for requests past those two timeouts, so they hold to within this. */
   readonly timeoutCheckIntervalMs: number;
   readonly keepAliveTimeoutMs: number;
-  /** A connection with a request open and no byte moving either way for this long is closed. */
+  /**
+   * A connection with a request open and no byte moving either way for this long is closed: a client that
+   * stopped reading its answer. Longer than the two above, so that a slow request gets its 408 first.
+   */
   readonly stalledTimeoutMs: number;
   /** Reverse proxies in front of the app whose `X-Forwarded-For` entry is trusted (see client-limits.ts). */
   readonly trustedProxyHops: number;
@@ -50,7 +53,7 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   requestTimeoutMs: 10_000,
   timeoutCheckIntervalMs: 1000,
   keepAliveTimeoutMs: 5000,
-  stalledTimeoutMs: 10_000,
+  stalledTimeoutMs: 15_000,
   maxPipelined: 16,
   maxQueuedOutputBytes: 128 * 1024,
   trustedProxyHops: 0,

@@ -4,7 +4,16 @@
  */
 import type { Socket } from 'node:net';
 import { DEFAULT_HTTP_LIMITS } from '../../src/http/server.js';
-import { createFakeStore, type RunningApp, sendSlashCommand, startTestApp } from '../helpers.js';
+import {
+  createFakeStore,
+  nowSeconds,
+  type RunningApp,
+  sendSlashCommand,
+  slackSignature,
+  slashCommandBody,
+  startTestApp,
+  TEST_SIGNING_SECRET,
+} from '../helpers.js';
 import { get, openRawConnection, parseResponses } from './raw-client.js';
 
 const running: RunningApp[] = [];
@@ -87,6 +96,50 @@ describe('a client that pipelines requests and never reads the answers', () => {
       Array(DEFAULT_HTTP_LIMITS.maxPipelined).fill(200),
     );
     client.socket.destroy();
+  });
+});
+
+describe('requests reach the app whole, however the bytes arrive', () => {
+  function signedCommand(fields: Record<string, string>): string {
+    const body = slashCommandBody({ command: '/cowsay', ...fields });
+    const timestamp = nowSeconds();
+    return (
+      'POST /slack/events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nX-Slack-Request-Timestamp: ${timestamp}\r\n` +
+      `X-Slack-Signature: ${slackSignature(TEST_SIGNING_SECRET, timestamp, body)}\r\n\r\n${body}`
+    );
+  }
+
+  it('a body several times larger than what the parser is fed at once, sent in one write', async () => {
+    const app = await start();
+    const client = await openRawConnection(app.port);
+    client.socket.write(signedCommand({ text: 'big body', padding: 'p'.repeat(24_000) }));
+    const [reply] = parseResponses(await client.waitFor((received) => parseResponses(received).length === 1));
+    expect(reply?.status).toBe(200);
+    expect(reply?.body).toContain('big body');
+    client.socket.destroy();
+  });
+
+  it('a request sent one byte at a time', async () => {
+    const app = await start();
+    const client = await openRawConnection(app.port);
+    const bytes = Buffer.from(signedCommand({ text: 'drip' }));
+    for (const byte of bytes) {
+      client.socket.write(Buffer.of(byte));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const [reply] = parseResponses(await client.waitFor((received) => parseResponses(received).length === 1));
+    expect([reply?.status, reply?.body.includes('drip')]).toEqual([200, true]);
+    client.socket.destroy();
+  });
+
+  it('a request whose client half-closes the connection right after sending it', async () => {
+    const app = await start();
+    const client = await openRawConnection(app.port);
+    client.socket.end(get('/say/half%20closed', { Accept: 'text/plain' }));
+    const [reply] = parseResponses(await client.waitFor((received) => parseResponses(received).length === 1));
+    expect(reply?.body).toContain('half closed');
+    expect((await client.closed).error).toBeUndefined();
   });
 });
 
