@@ -59,16 +59,21 @@ function freeze(mountPoint) {
   };
 }
 
-/** The requests asked during the freeze, each with the time it took or that it had no answer in 5 s. */
-function probes(port, withPost) {
+/**
+ * The reads the app is asked, each with the time it took or that it had no answer in 5 s. With `withPost`, a
+ * `/chat` post goes first, and the reads 300 ms after it: they show whether the post holds up the app.
+ */
+async function probes(port, withPost) {
   const probe = (label, request) =>
     timed(port, { ...request, timeoutMs: PROBE_TIMEOUT_MS }).then((outcome) => ({ label, ...outcome }));
+  const post = withPost ? probe('/chat <post>', slashCommand('/chat', 'during the freeze')) : undefined;
+  if (post !== undefined) await new Promise((resolve) => setTimeout(resolve, 300));
   const reads = [
     probe('GET /healthz', { path: '/healthz' }),
     probe('/cowsay hello', slashCommand('/cowsay', 'hello')),
     probe('GET /say/hello', { path: '/say/hello' }),
   ];
-  return Promise.all(withPost ? [probe('/chat <post>', slashCommand('/chat', 'during the freeze')), ...reads] : reads);
+  return Promise.all(post === undefined ? reads : [post, ...reads]);
 }
 
 function describe(outcome) {
@@ -97,7 +102,7 @@ export async function freezePhase(print) {
     const reading = await probes(app.port, false);
     print(`- frozen, reads only: ${reading.map(describe).join('; ')}`);
     const writing = await probes(app.port, true);
-    print(`- frozen, a post first: ${writing.map(describe).join('; ')}`);
+    print(`- frozen, a /chat post, then reads: ${writing.map(describe).join('; ')}`);
     thaw();
     const after = await probes(app.port, true);
     print(`- thawed: ${after.map(describe).join('; ')}`);

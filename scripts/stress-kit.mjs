@@ -81,15 +81,19 @@ export function memoryOf(pid) {
   }
 }
 
+/** The address an onlooker's requests come from, so that the attackers' per-client limit is not its own. */
+export const ONLOOKER = '127.0.0.2';
+
 /**
  * One request; resolves with its status (0 on an error or a timeout), what went wrong and how long it took.
- * `agent` false (the default) opens a connection of its own.
+ * `agent` false (the default) opens a connection of its own; `from` picks the loopback address it comes from.
  */
-export function timed(port, { method = 'GET', path, headers = {}, body, agent = false, timeoutMs = 10_000 }) {
+export function timed(port, { method = 'GET', path, headers = {}, body, agent = false, timeoutMs = 10_000, from }) {
   const started = performance.now();
   return new Promise((resolve) => {
     const finish = (status, error) => resolve({ status, error, ms: performance.now() - started });
-    const outgoing = request({ host: '127.0.0.1', port, method, path, headers, agent }, (response) => {
+    const options = { host: '127.0.0.1', port, method, path, headers, agent, localAddress: from };
+    const outgoing = request(options, (response) => {
       response.resume();
       response.on('end', () => finish(response.statusCode ?? 0, undefined));
       response.on('error', (error) => finish(0, error.code ?? error.message));

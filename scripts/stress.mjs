@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { Agent } from 'node:http';
 /**
  * npm run stress: attacks the built app (dist/) on loopback as a hostile client would, most attacks
  * without Slack credentials, and prints what it withstood. Not part of npm test: it takes a few minutes
@@ -9,11 +8,14 @@ import { Agent } from 'node:http';
  *   npm run stress                                (builds first)
  *   STRESS_PHASES=pipelining,flood npm run stress (pipelining, render, flood, slow, cap, freeze)
  */
+import { spawn } from 'node:child_process';
+import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import { freezePhase, thawAll } from './stress-freeze.mjs';
 import {
   children,
   countStatuses,
+  ONLOOKER,
   randomWideText,
   sampleWhile,
   slashCommand,
@@ -30,45 +32,44 @@ const COWSAY_CHARACTERS = 2000;
 const print = (line = '') => console.log(line);
 const round = (value) => Math.round(value);
 
-/** Raw connections that pipeline `GET /` without ever reading, reconnecting whenever the server cuts one. */
-function pipelineAttack(port, connections, durationMs) {
-  const chunk = Buffer.from('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n'.repeat(1800));
-  const deadline = performance.now() + durationMs;
-  let cuts = 0;
-  const attacker = () =>
-    new Promise((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.pause();
-      const feed = setInterval(() => {
-        if (socket.writableLength < 256 * 1024) socket.write(chunk);
-      }, 20);
-      const end = setTimeout(() => socket.destroy(), Math.max(0, deadline - performance.now()));
-      socket.on('connect', () => socket.write(chunk));
-      socket.on('error', () => {});
-      socket.on('close', () => {
-        clearInterval(feed);
-        clearTimeout(end);
-        if (performance.now() < deadline) cuts++;
-        resolve();
-      });
+/** Runs an attack from scripts/stress-attacker.mjs in its own process; resolves with its result. */
+function attack(name, options) {
+  return new Promise((resolve, reject) => {
+    const script = new URL('./stress-attacker.mjs', import.meta.url).pathname;
+    const child = spawn(process.execPath, [script, name, JSON.stringify(options)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-  const loop = async () => {
-    while (performance.now() < deadline) await attacker();
-  };
-  return Promise.all(Array.from({ length: connections }, loop)).then(() => ({ cuts }));
+    children.add(child);
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.once('exit', (code) => {
+      children.delete(child);
+      if (code === 0) resolve(JSON.parse(output));
+      else reject(new Error(`the ${name} attack exited with ${code}`));
+    });
+  });
 }
 
 async function pipeliningPhase() {
   print('## Clients pipelining GET / without reading the answers (15 s, reconnecting when cut)');
-  for (const connections of [20, 150]) {
-    const app = await startApp();
+  const variants = [
+    [20, {}],
+    [150, {}],
+    [150, { WEB_RATE_LIMIT: '0' }],
+  ];
+  for (const [connections, env] of variants) {
+    const app = await startApp(env);
     const idle = app.memory().now;
-    const attack = pipelineAttack(app.port, connections, 15_000);
-    const health = await sampleWhile(attack, 250, () => timed(app.port, { path: '/healthz', timeoutMs: 10_000 }));
-    const { cuts } = await attack;
+    const attacking = attack('pipelining', { port: app.port, connections, durationMs: 15_000 });
+    const probe = () => timed(app.port, { path: '/healthz', timeoutMs: 10_000, from: ONLOOKER });
+    const health = await sampleWhile(attacking, 250, probe);
+    const { cuts } = await attacking;
     const { peak } = app.memory();
-    print(`- ${connections} connections: RSS ${round(idle)} MB idle, peak ${round(peak)} MB; ${cuts} connections cut`);
-    print(`  /healthz meanwhile: ${countStatuses(health)}; ${summary(health.map((outcome) => outcome.ms))}`);
+    const limit = env.WEB_RATE_LIMIT === '0' ? ', per-client limit off' : '';
+    print(`- ${connections} connections${limit}: RSS ${round(idle)} MB idle, peak ${round(peak)} MB; ${cuts} cut`);
+    print(`  /healthz from another address meanwhile: ${countStatuses(health)}; ${summary(health.map((o) => o.ms))}`);
     await app.stop();
   }
 }
@@ -103,23 +104,6 @@ async function renderPhase() {
   await app.stop();
 }
 
-/** `connections` keep-alive clients requesting worst-case /say pages back to back for `durationMs`. */
-async function sayFlood(port, connections, durationMs, forwarded) {
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  const urls = Array.from({ length: 50 }, () => sayUrl(randomWideText(SAY_CHARACTERS)));
-  const deadline = performance.now() + durationMs;
-  const outcomes = [];
-  const loop = async (index) => {
-    for (let request = index; performance.now() < deadline; request += connections) {
-      const headers = forwarded ? { 'X-Forwarded-For': `198.18.${request % 250}.${(request >> 8) % 250}` } : {};
-      outcomes.push(await timed(port, { path: urls[request % urls.length], headers, agent, timeoutMs: 15_000 }));
-    }
-  };
-  await Promise.all(Array.from({ length: connections }, (_, index) => loop(index)));
-  agent.destroy();
-  return outcomes;
-}
-
 async function floodPhase() {
   print('## A signed /cowsay hello while 64 connections request worst-case /say pages (10 s)');
   const variants = [
@@ -131,13 +115,18 @@ async function floodPhase() {
     const cowsay = () => timed(app.port, { ...slashCommand('/cowsay', 'hello'), timeoutMs: 15_000 });
     const quiet = [];
     for (let index = 0; index < 20; index++) quiet.push(await cowsay());
-    const flood = sayFlood(app.port, 64, 10_000, forwarded);
+    const options = { port: app.port, connections: 64, durationMs: 10_000, characters: SAY_CHARACTERS, forwarded };
+    const flood = attack('sayFlood', options);
     const during = await sampleWhile(flood, 200, cowsay);
-    const outcomes = await flood;
+    const { statuses } = await flood;
+    const total = Object.values(statuses).reduce((sum, count) => sum + count, 0);
+    const counts = Object.entries(statuses).map(
+      ([status, count]) => `${status === '0' ? 'no answer' : status}: ${count}`,
+    );
     print(`- ${label}:`);
     print(`  /cowsay without the flood: ${summary(quiet.map((outcome) => outcome.ms))}`);
     print(`  /cowsay during the flood:  ${summary(during.map((outcome) => outcome.ms))}; ${countStatuses(during)}`);
-    print(`  the flood: ${outcomes.length} requests (${round(outcomes.length / 10)}/s): ${countStatuses(outcomes)}`);
+    print(`  the flood: ${total} requests (${round(total / 10)}/s): ${counts.join(', ')}`);
     await app.stop();
   }
 }

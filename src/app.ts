@@ -11,7 +11,13 @@ import { registerCommands } from './commands/registry.js';
 import type { Config } from './config.js';
 import type { CowCatalog } from './cowsay/cows.js';
 import { createRoutes } from './http/routes.js';
-import { clientRatePerSecond, createHttpServer, type HttpLimits, type RequestHandler } from './http/server.js';
+import {
+  clientRatePerSecond,
+  createHttpServer,
+  type HttpLimits,
+  type HttpServer,
+  type RequestHandler,
+} from './http/server.js';
 import { createSlackReceiver, SLACK_EVENTS_PATH, type SlackEventsReceiver } from './slack/receiver.js';
 import type { MessageStore } from './store/message-store.js';
 
@@ -99,32 +105,16 @@ export function createCowsayApp(dependencies: AppDependencies): CowsayApp {
     '/chat': createChatCommand(store, { logger }),
   });
 
-  const routes = createRoutes({ store, catalog, logger, socketMode: connection.mode === 'socket' });
-  // In Socket Mode nothing is mounted on /slack/events, so a request there is a plain 404.
-  const mounts = new Map<string, RequestHandler>(
-    httpReceiver === undefined
-      ? []
-      : [[SLACK_EVENTS_PATH, (request, response) => httpReceiver.handle(request, response)]],
-  );
-  const http = createHttpServer({ mounts, routes, logger, limits: httpLimitsOf(config, dependencies.httpLimits) });
+  const http = createWebServer(dependencies, connection.mode, httpReceiver);
   const server = http.server;
   let socketStarted = false;
-
-  const listen = (port: number) =>
-    new Promise<AddressInfo>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, () => {
-        server.off('error', reject);
-        resolve(server.address() as AddressInfo);
-      });
-    });
 
   return {
     bolt,
     server,
     connection: connection.mode,
     async start(port = config.port) {
-      const address = await listen(port);
+      const address = await listen(server, port);
       if (socketReceiver !== undefined) {
         try {
           // Resolves once Slack has said hello over the socket; rejects on a refused token.
@@ -154,6 +144,32 @@ export function createCowsayApp(dependencies: AppDependencies): CowsayApp {
     },
     closeConnections: () => http.closeAllConnections(),
   };
+}
+
+/** The HTTP server: Slack's receiver mounted on its path (in HTTP mode), the web routes beside it. */
+function createWebServer(
+  { config, store, catalog, logger, httpLimits }: AppDependencies,
+  mode: SlackConnection['mode'],
+  httpReceiver: SlackEventsReceiver | undefined,
+): HttpServer {
+  const routes = createRoutes({ store, catalog, logger, socketMode: mode === 'socket' });
+  // In Socket Mode nothing is mounted on /slack/events, so a request there is a plain 404.
+  const mounts = new Map<string, RequestHandler>(
+    httpReceiver === undefined
+      ? []
+      : [[SLACK_EVENTS_PATH, (request, response) => httpReceiver.handle(request, response)]],
+  );
+  return createHttpServer({ mounts, routes, logger, limits: httpLimitsOf(config, httpLimits) });
+}
+
+function listen(server: Server, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
 }
 
 function httpLimitsOf({ http }: Config, overrides: Partial<HttpLimits> = {}): Partial<HttpLimits> {

@@ -40,67 +40,35 @@ export interface ConnectionTracker {
 
 export function trackConnections(server: Server, limits: ConnectionLimits): ConnectionTracker {
   const connections = new Map<Duplex, Connection>();
-  let lingerMs: number | undefined;
-
-  // Node's own listener reads HTTP from each new connection; it is handed a metered one instead, fed only
-  // while the connection has fewer than maxPipelined requests unanswered.
-  const readHttp = server.listeners('connection')[0] as ((socket: Duplex) => void) | undefined;
-  server.removeAllListeners('connection');
-  server.on('connection', (raw: Socket) => {
-    const open: ServerResponse[] = [];
-    const socket = new MeteredSocket(raw, () => open.length < limits.maxPipelined);
-    const connection: Connection = { socket, open, idleTimer: undefined };
-    connections.set(socket, connection);
-    socket.once('close', () => {
+  const draining: { lingerMs?: number } = {};
+  meterConnections(server, limits, (connection) => {
+    connections.set(connection.socket, connection);
+    connection.socket.once('close', () => {
       clearTimeout(connection.idleTimer);
-      connections.delete(socket);
+      connections.delete(connection.socket);
     });
-    readHttp?.call(server, socket);
   });
-
-  const closeWhenIdle = (connection: Connection, delayMs: number) => {
-    clearTimeout(connection.idleTimer);
-    const bytesRead = connection.socket.bytesRead;
-    connection.idleTimer = setTimeout(() => {
-      if (connection.open.length > 0) return;
-      // Part of a request has arrived since: it is answered (the headers timeout bounds how long it takes).
-      if (connection.socket.bytesRead > bytesRead) closeWhenIdle(connection, delayMs);
-      else connection.socket.destroy();
-    }, delayMs);
-  };
-
-  const settle = (connection: Connection, response: ServerResponse) => {
-    const index = connection.open.indexOf(response);
-    if (index >= 0) connection.open.splice(index, 1);
-    if (connection.open.length === 0 && lingerMs !== undefined) closeWhenIdle(connection, lingerMs);
-    connection.socket.feed();
-  };
 
   return {
     admit(request, response) {
       const connection = connections.get(request.socket);
-      if (connection === undefined || connection.socket.destroyed) return false;
-      const socket = connection.socket;
-      // More requests than allowed came in one piece, or answers are piling up unread.
-      if (connection.open.length >= limits.maxPipelined || socket.queuedOutputBytes > limits.maxQueuedOutputBytes) {
-        cut(socket);
-        return false;
-      }
-      clearTimeout(connection.idleTimer);
-      connection.open.push(response);
-      if (lingerMs !== undefined) closeAfterNewest(connection);
-      // Checked again once the answer is written: a client that reads nothing is cut on its first big answer.
-      response.once('prefinish', () => {
-        if (socket.queuedOutputBytes > limits.maxQueuedOutputBytes) cut(socket);
+      if (connection === undefined || !admitted(connection, response, limits)) return false;
+      if (draining.lingerMs !== undefined) closeAfterNewest(connection);
+      response.once('close', () => {
+        const index = connection.open.indexOf(response);
+        if (index >= 0) connection.open.splice(index, 1);
+        if (connection.open.length === 0 && draining.lingerMs !== undefined) {
+          closeWhenIdle(connection, draining.lingerMs);
+        }
+        connection.socket.feed();
       });
-      response.once('close', () => settle(connection, response));
       return true;
     },
     answerStarted(socket) {
       return connections.get(socket)?.open.some((response) => response.headersSent) ?? false;
     },
     drain(idleLingerMs) {
-      lingerMs = idleLingerMs;
+      draining.lingerMs = idleLingerMs;
       for (const connection of connections.values()) {
         if (connection.open.length === 0) closeWhenIdle(connection, idleLingerMs);
         else closeAfterNewest(connection);
@@ -113,10 +81,55 @@ export function trackConnections(server: Server, limits: ConnectionLimits): Conn
 }
 
 /**
- * Closes a connection that exceeded a bound. Node has already parsed every request in the chunk it read
- * (thousands, from a pipelining client) and aborts each one on close with an error whose stack trace it
- * captures at once; nothing ever reads those, and building them costs more than the requests did, so
- * they are built without one. The limit is restored by the last listener of the same synchronous event.
+ * Node's own 'connection' listener reads HTTP from each new connection; it is handed a metered one instead,
+ * fed only while the connection has fewer than maxPipelined requests unanswered.
+ */
+function meterConnections(server: Server, limits: ConnectionLimits, accepted: (connection: Connection) => void) {
+  const readHttp = server.listeners('connection')[0] as ((socket: Duplex) => void) | undefined;
+  server.removeAllListeners('connection');
+  server.on('connection', (raw: Socket) => {
+    const open: ServerResponse[] = [];
+    const socket = new MeteredSocket(raw, () => open.length < limits.maxPipelined);
+    accepted({ socket, open, idleTimer: undefined });
+    readHttp?.call(server, socket);
+  });
+}
+
+/** Counts a request in, or cuts its connection if it is over a bound. */
+function admitted(connection: Connection, response: ServerResponse, limits: ConnectionLimits): boolean {
+  const socket = connection.socket;
+  if (socket.destroyed) return false;
+  // More requests than allowed came in one piece, or answers are piling up unread.
+  if (connection.open.length >= limits.maxPipelined || socket.queuedOutputBytes > limits.maxQueuedOutputBytes) {
+    cut(socket);
+    return false;
+  }
+  clearTimeout(connection.idleTimer);
+  connection.open.push(response);
+  // Checked again once the answer is written: a client that reads nothing is cut on its first big answer.
+  response.once('prefinish', () => {
+    if (socket.queuedOutputBytes > limits.maxQueuedOutputBytes) cut(socket);
+  });
+  return true;
+}
+
+/** Closes the connection once it has been idle for `delayMs`, unless a request starts arriving first. */
+function closeWhenIdle(connection: Connection, delayMs: number): void {
+  clearTimeout(connection.idleTimer);
+  const bytesRead = connection.socket.bytesRead;
+  connection.idleTimer = setTimeout(() => {
+    if (connection.open.length > 0) return;
+    // Part of a request has arrived since: it is answered (the headers timeout bounds how long it takes).
+    if (connection.socket.bytesRead > bytesRead) closeWhenIdle(connection, delayMs);
+    else connection.socket.destroy();
+  }, delayMs);
+}
+
+/**
+ * Closes a connection that exceeded a bound. Node has already parsed the rest of the piece it was fed (up to
+ * about a hundred requests from a pipelining client) and aborts each on close with an error whose stack
+ * trace it captures at once; nothing ever reads those, and building them costs more than the requests did,
+ * so they are built without one. The limit is restored by the last listener of the same synchronous event.
  */
 function cut(socket: Duplex): void {
   if (socket.destroyed) return;

@@ -58,7 +58,7 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   maxQueuedOutputBytes: 128 * 1024,
   trustedProxyHops: 0,
   clientRate: clientRatePerSecond(10),
-  load: { maxInFlight: 64, cpuShare: 0.5, cpuBurstMs: 250 },
+  load: { maxInFlight: 64, cpuShare: 0.25, cpuBurstMs: 50 },
 };
 
 export interface HttpServerOptions {
