@@ -10,7 +10,7 @@
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 
-/** Small enough to hold only a few requests; large enough that a Slack request arrives in one piece. */
+/** Small enough to hold only a few requests; large enough that a typical request arrives in one piece. */
 const PIECE_BYTES = 4096;
 
 export class MeteredSocket extends Duplex {
