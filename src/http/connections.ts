@@ -127,7 +127,7 @@ function closeWhenIdle(connection: Connection, delayMs: number): void {
 
 /**
  * Closes a connection that exceeded a bound. Node has already parsed the rest of the piece it was fed (up to
- * about a hundred requests from a pipelining client) and aborts each on close with an error whose stack
+ * about seventy requests from a pipelining client) and aborts each on close with an error whose stack
  * trace it captures at once; nothing ever reads those, and building them costs more than the requests did,
  * so they are built without one. The limit is restored by the last listener of the same synchronous event.
  */

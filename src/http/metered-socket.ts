@@ -10,8 +10,8 @@
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 
-/** Small enough to hold only a few requests; large enough that a typical request arrives in one piece. */
-const PIECE_BYTES = 4096;
+/** Small enough to hold only a few dozen tiny requests; large enough for a typical request in one piece. */
+const PIECE_BYTES = 2048;
 
 export class MeteredSocket extends Duplex {
   readonly #raw: Socket;
@@ -80,6 +80,8 @@ export class MeteredSocket extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // The pieces are views of the socket's 64 KB read buffers; dropping them lets those go at the next GC.
+    this.#pending.length = 0;
     this.#raw.destroy(error ?? undefined);
     callback(error);
   }
