@@ -8,10 +8,14 @@ import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import { randomWideText, timed } from './stress-kit.mjs';
 
+/** Connections the pipelining attack opens at most, whatever its duration. */
+const MAX_PIPELINING_CONNECTIONS = 100_000;
+
 /** Raw connections that pipeline `GET /` without ever reading, reconnecting whenever the server cuts one. */
 async function pipelining({ port, connections, durationMs }) {
   const chunk = Buffer.from('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n'.repeat(1800));
   const deadline = performance.now() + durationMs;
+  let opened = 0;
   let cuts = 0;
   const attacker = () =>
     new Promise((resolve) => {
@@ -31,7 +35,7 @@ async function pipelining({ port, connections, durationMs }) {
       });
     });
   const loop = async () => {
-    while (performance.now() < deadline) await attacker();
+    while (performance.now() < deadline && opened++ < MAX_PIPELINING_CONNECTIONS) await attacker();
   };
   await Promise.all(Array.from({ length: connections }, loop));
   return { cuts };
