@@ -5,9 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type Logger, type Receiver, SocketModeReceiver } from '@slack/bolt';
-import { createChatCommand } from './commands/chat.js';
-import { createCowsayCommand } from './commands/cowsay.js';
-import { registerCommands } from './commands/registry.js';
+import { registerCommands } from './commands/index.js';
 import type { Config } from './config.js';
 import type { CowCatalog } from './cowsay/cows.js';
 import { createRoutes } from './http/routes.js';
@@ -85,11 +83,8 @@ function createReceiver(
   return { receiver, socketReceiver: receiver };
 }
 
-export function createCowsayApp(dependencies: AppDependencies): CowsayApp {
-  const { config, store, catalog, logger, slackApiUrl } = dependencies;
-  const connection = planSlackConnection(config);
-  const { receiver, httpReceiver, socketReceiver } = createReceiver(connection, logger, slackApiUrl);
-  const bolt = new App({
+function createBolt(receiver: Receiver, connection: SlackConnection, config: Config, logger: Logger): App {
+  return new App({
     receiver,
     socketMode: connection.mode === 'socket',
     logger,
@@ -99,11 +94,17 @@ export function createCowsayApp(dependencies: AppDependencies): CowsayApp {
     // Neither applies to slash commands; both cost time on every request.
     ignoreSelf: false,
     convoStore: false,
+    // The error handler gets the request's context, so its log line carries the request id.
+    extendedErrorHandler: true,
   });
-  registerCommands(bolt, {
-    '/cowsay': createCowsayCommand(catalog),
-    '/chat': createChatCommand(store, { logger }),
-  });
+}
+
+export function createCowsayApp(dependencies: AppDependencies): CowsayApp {
+  const { config, store, catalog, logger, slackApiUrl } = dependencies;
+  const connection = planSlackConnection(config);
+  const { receiver, httpReceiver, socketReceiver } = createReceiver(connection, logger, slackApiUrl);
+  const bolt = createBolt(receiver, connection, config, logger);
+  registerCommands(bolt, { catalog, store });
 
   const http = createWebServer(dependencies, connection.mode, httpReceiver);
   const server = http.server;

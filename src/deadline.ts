@@ -33,3 +33,12 @@ export function withDeadline<T>(operation: Promise<T>, ms: number, what: string)
     );
   });
 }
+
+/** Slack shows the user an error when a slash command is not answered within 3 seconds. */
+export const SLACK_ANSWER_MS = 3000;
+
+/**
+ * What one command may spend waiting on the store: Slack's 3 seconds, less what the request spent reaching
+ * us and what the answer will spend going back.
+ */
+export const STORE_BUDGET_MS = SLACK_ANSWER_MS - 500;

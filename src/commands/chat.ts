@@ -1,40 +1,47 @@
 /**
- * `/chat`: hand Slack's verified payload to the board logic in `src/chat/`, answer ephemerally. This file
- * only knows how Slack delivers the command and how the answer has to look.
+ * `/chat`: Slack's verified payload → the ids checked and the text decoded → `chat/` parses and runs it
+ * against the store → the outcome worded as an ephemeral reply. Every reply answers only the caller.
  */
-import type { Logger } from '@slack/bolt';
-import { handleChatCommand } from '../chat/handle.js';
-import { ephemeral } from '../slack/format.js';
-import type { MessageStore } from '../store/message-store.js';
-import type { CommandHandler } from './registry.js';
+import type { SlashCommand } from '@slack/bolt';
+import { type Author, type BoardDependencies, runChatCommand } from '../chat/board.js';
+import { parseChatCommand } from '../chat/parse.js';
+import { describeError } from '../observability/errors.js';
+import { decodeEntities, ephemeral, type SlashCommandReply } from '../slack/format.js';
+import { SLACK_ID } from '../slack/ids.js';
+import { chatReplyText, NOT_A_BOARD_TEXT } from './chat-reply.js';
+import type { CommandDependencies, Router } from './router.js';
 
-export interface ChatCommandOptions {
-  logger: Logger;
-  /** Total time the store may take per command; see DEFAULT_CHAT_BUDGET_MS. */
-  budgetMs?: number;
+/**
+ * The board and author from Slack's payload, or `undefined` when an id is malformed: a forged value must
+ * become neither a board key nor an `<@…>` mention. Outside Enterprise Grid the enterprise id is absent or ''.
+ * A trigger id of any other shape than Slack's is not a key: such a post is stored without one.
+ */
+export function authorOf(
+  command: Pick<SlashCommand, 'user_id' | 'team_id' | 'channel_id' | 'enterprise_id' | 'trigger_id'>,
+): Author | undefined {
+  const enterpriseId = command.enterprise_id ?? '';
+  if (enterpriseId !== '' && !SLACK_ID.enterprise.test(enterpriseId)) return undefined;
+  if (!SLACK_ID.team.test(command.team_id) || !SLACK_ID.channel.test(command.channel_id)) return undefined;
+  if (!SLACK_ID.user.test(command.user_id)) return undefined;
+  const triggerId = command.trigger_id ?? '';
+  return {
+    board: { enterpriseId, teamId: command.team_id, channelId: command.channel_id },
+    userId: command.user_id,
+    postKey: SLACK_ID.trigger.test(triggerId) ? { triggerId } : {},
+  };
 }
 
-export function createChatCommand(store: MessageStore, options: ChatCommandOptions): CommandHandler {
-  const { logger } = options;
-  return async (command) => {
-    const text = await handleChatCommand(
-      {
-        text: command.text ?? '',
-        // From Slack's signed payload: the author of a post is who Slack says ran the command.
-        userId: command.user_id,
-        teamId: command.team_id,
-        enterpriseId: command.enterprise_id,
-        channelId: command.channel_id,
-        triggerId: command.trigger_id,
-      },
-      {
-        store,
-        budgetMs: options.budgetMs,
-        // Store errors are already free of credentials (see store/postgres.ts); only the name and message go out.
-        onStoreError: (error) =>
-          logger.warn(`/chat: the message store failed: ${error instanceof Error ? error.message : String(error)}`),
-      },
-    );
-    return ephemeral(text);
-  };
+/** The reply to one `/chat` command; `dependencies` carries the store and, in tests, the clock and budget. */
+export async function chatReply(command: SlashCommand, dependencies: BoardDependencies): Promise<SlashCommandReply> {
+  const author = authorOf(command);
+  if (author === undefined) return ephemeral(NOT_A_BOARD_TEXT);
+  const parsed = parseChatCommand(decodeEntities(command.text ?? ''));
+  return ephemeral(chatReplyText(await runChatCommand(parsed, author, dependencies)));
+}
+
+export function registerChat(router: Router, { store }: CommandDependencies): void {
+  router.command('/chat', async ({ command, ack, logger }) => {
+    const onStoreError = (error: unknown) => logger.warn(`/chat: the message store failed: ${describeError(error)}`);
+    await ack(await chatReply(command, { store, onStoreError }));
+  });
 }

@@ -71,7 +71,8 @@ export async function loadCowCatalog(): Promise<CowCatalog> {
     resolve: (name: string) => byLowerName.get(name.toLowerCase()),
     art(name: string, face: Face, think: boolean): string {
       const canonical = byLowerName.get(name.toLowerCase());
-      if (canonical === undefined) throw new RangeError(`Unknown cow: ${JSON.stringify(name)}`);
+      // The message names no cow: error messages never carry what a user typed.
+      if (canonical === undefined) throw new RangeError('a cow name that is not in the catalogue');
       const key = artKey(canonical, face, think);
       let art = artCache.get(key);
       if (art === undefined) {

@@ -1,23 +1,27 @@
 /**
- * Cowsay options: the slash-command argument syntax (`-f dragon -W 30 text`, getopt style) and the
- * validation every option passes before it can reach the renderer. `GET /say` uses the same checks.
+ * Cowsay options: the slash-command argument syntax (`-f dragon -W 30 text`, getopt style) and the checks
+ * every option passes before it can reach the renderer. `GET /say` uses the same checks.
  */
 import { closest, distance } from 'fastest-levenshtein';
-import type { CowCatalog } from './cows.js';
+import { fail, ok, type Result } from '../result.js';
+import type { CowCatalog, Face } from './cows.js';
 import { isFacePart } from './face.js';
-import { DEFAULT_COLUMNS, MAX_COLUMNS, MAX_COW_NAME_CHARS, MAX_FACE_COLUMNS, MIN_COLUMNS } from './limits.js';
+import { DEFAULT_COLUMNS, MAX_COLUMNS, MAX_COW_NAME_CHARS, MIN_COLUMNS } from './limits.js';
+import type { CowsayProblem } from './problems.js';
 
+/** The classic cowsay's face presets by option letter, in the order it applies them (a later one wins). */
 export const MODES = {
-  b: 'borg',
-  d: 'dead',
-  g: 'greedy',
-  p: 'paranoid',
-  s: 'stoned',
-  t: 'tired',
-  w: 'wired',
-  y: 'youthful',
-} as const;
+  b: { name: 'borg', face: { eyes: '==' } },
+  d: { name: 'dead', face: { eyes: 'xx', tongue: 'U ' } },
+  g: { name: 'greedy', face: { eyes: '$$' } },
+  p: { name: 'paranoid', face: { eyes: '@@' } },
+  s: { name: 'stoned', face: { eyes: '**', tongue: 'U ' } },
+  t: { name: 'tired', face: { eyes: '--' } },
+  w: { name: 'wired', face: { eyes: 'OO' } },
+  y: { name: 'youthful', face: { eyes: '..' } },
+} as const satisfies Record<string, { name: string; face: Partial<Face> }>;
 export type Mode = keyof typeof MODES;
+export const MODE_LETTERS = Object.keys(MODES) as readonly Mode[];
 
 export interface CowsayOptions {
   /** A canonical cow name from the catalogue; ignored when `random` is set. */
@@ -42,53 +46,53 @@ export const DEFAULT_OPTIONS: CowsayOptions = Object.freeze({
 });
 
 export type CowsayCommand =
-  | { kind: 'help'; note?: string }
+  /** `no-text`: options were given but nothing to say. */
+  | { kind: 'help'; reason?: 'no-text' }
   | { kind: 'list' }
   | { kind: 'say'; text: string; options: CowsayOptions }
-  | { kind: 'error'; message: string };
+  | { kind: 'invalid'; problem: CowsayProblem };
 
-type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
-
-export function checkCowName(name: string, catalog: CowCatalog): Checked<string> {
+export function checkCowName(name: string, catalog: CowCatalog): Result<string, CowsayProblem> {
   const canonical = catalog.resolve(name);
-  if (canonical !== undefined) return { ok: true, value: canonical };
-  const shown = quote(name);
+  if (canonical !== undefined) return ok(canonical);
+  let suggestion: string | undefined;
+  // Past this length no cow name is close; comparing would only cost time.
   if (name.length <= MAX_COW_NAME_CHARS) {
     const lower = name.toLowerCase();
-    const candidates = catalog.names.map((candidate) => candidate.toLowerCase());
-    const nearest = closest(lower, candidates);
+    const nearest = closest(
+      lower,
+      catalog.names.map((candidate) => candidate.toLowerCase()),
+    );
     if (distance(lower, nearest) <= Math.max(2, Math.floor(lower.length / 3))) {
-      const suggestion = catalog.resolve(nearest) ?? nearest;
-      return { ok: false, message: `There is no cow called ${shown}. Did you mean \`${suggestion}\`?` };
+      suggestion = catalog.resolve(nearest) ?? nearest;
     }
   }
-  return { ok: false, message: `There is no cow called ${shown}. See the cows with \`/cowsay list\`.` };
+  return fail({ kind: 'unknown-cow', name, suggestion });
 }
 
-export function checkFacePart(value: string, what: 'eyes' | 'tongue'): Checked<string> {
-  if (!isFacePart(value)) {
-    return {
-      ok: false,
-      message:
-        `The ${what} must be 1 or 2 visible characters taking at most ${MAX_FACE_COLUMNS} columns, ` +
-        `such as "^^" or one emoji (got ${quote(value)}).`,
-    };
-  }
-  return { ok: true, value };
+export function checkFacePart(value: string, part: 'eyes' | 'tongue'): Result<string, CowsayProblem> {
+  return isFacePart(value) ? ok(value) : fail({ kind: 'bad-face', part, value });
 }
 
-export function checkColumns(value: string): Checked<number> {
+export function checkColumns(value: string): Result<number, CowsayProblem> {
   const columns = /^\d{1,3}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(columns >= MIN_COLUMNS && columns <= MAX_COLUMNS)) {
-    return {
-      ok: false,
-      message: `The wrap width must be a whole number from ${MIN_COLUMNS} to ${MAX_COLUMNS} (got ${quote(value)}).`,
-    };
-  }
-  return { ok: true, value: columns };
+  return columns >= MIN_COLUMNS && columns <= MAX_COLUMNS ? ok(columns) : fail({ kind: 'bad-columns', value });
 }
 
-const FLAGS = new Set(['b', 'd', 'g', 'p', 's', 't', 'w', 'y', 'n', 'r', 'l', 'h']);
+/** Options as the parser collects them, before the last checks that need all of them. */
+interface Draft {
+  modes: Set<Mode>;
+  cow: string | undefined;
+  random: boolean;
+  eyes: string | undefined;
+  tongue: string | undefined;
+  think: boolean;
+  columns: number;
+  noWrap: boolean;
+  text: string;
+}
+
+const FLAGS = new Set<string>([...MODE_LETTERS, 'n', 'r', 'l', 'h']);
 const WITH_VALUE = new Set(['f', 'e', 'T', 'W']);
 const LONG_OPTIONS = ['--think', '--help', '--list'];
 
@@ -102,101 +106,108 @@ export function parseCowsayCommand(input: string, catalog: CowCatalog): CowsayCo
   if (trimmed === '' || /^help$/i.test(trimmed)) return { kind: 'help' };
   if (/^list$/i.test(trimmed)) return { kind: 'list' };
 
-  const modes = new Set<Mode>();
-  let cow: string | undefined;
-  let random = false;
-  let eyes: string | undefined;
-  let tongue: string | undefined;
-  let think = false;
-  let columns: number | undefined = DEFAULT_COLUMNS;
-  let noWrap = false;
-
+  const draft: Draft = {
+    modes: new Set(),
+    cow: undefined,
+    random: false,
+    eyes: undefined,
+    tongue: undefined,
+    think: false,
+    columns: DEFAULT_COLUMNS,
+    noWrap: false,
+    text: '',
+  };
   const word = /\S+/gu;
-  let text = '';
+  const nextWord = () => word.exec(input)?.[0];
   for (let match = word.exec(input); match !== null; match = word.exec(input)) {
     const token = match[0];
     if (token === '--') {
-      text = input.slice(word.lastIndex).replace(/^[^\S\n]*\n?/, '');
+      draft.text = input.slice(word.lastIndex).replace(/^[^\S\n]*\n?/, '');
       break;
     }
     if (!token.startsWith('-') || token === '-') {
-      text = input.slice(match.index);
+      draft.text = input.slice(match.index);
       break;
     }
-    if (token.startsWith('--')) {
-      const option = token.toLowerCase();
-      if (option === '--think') think = true;
-      else if (option === '--help') return { kind: 'help' };
-      else if (option === '--list') return { kind: 'list' };
-      else return { kind: 'error', message: unknownOption(token, closest(option, LONG_OPTIONS)) };
+    const early = token.startsWith('--') ? longOption(token, draft) : shortOptions(token, draft, nextWord, catalog);
+    if (early !== undefined) return early;
+  }
+  return finish(draft);
+}
+
+/** `--think`, `--help`, `--list`; returns the command when the option decides it. */
+function longOption(token: string, draft: Draft): CowsayCommand | undefined {
+  const option = token.toLowerCase();
+  if (option === '--think') draft.think = true;
+  else if (option === '--help') return { kind: 'help' };
+  else if (option === '--list') return { kind: 'list' };
+  else
+    return invalid({ kind: 'unknown-option', option: token, suggestion: near(option, closest(option, LONG_OPTIONS)) });
+  return undefined;
+}
+
+/** One word of letters (`-bd`, `-fdragon`, `-W`): a letter that takes a value ends the bundle. */
+function shortOptions(
+  token: string,
+  draft: Draft,
+  nextWord: () => string | undefined,
+  catalog: CowCatalog,
+): CowsayCommand | undefined {
+  for (let index = 1; index < token.length; index++) {
+    const letter = token[index] ?? '';
+    if (FLAGS.has(letter)) {
+      if (letter === 'h') return { kind: 'help' };
+      if (letter === 'l') return { kind: 'list' };
+      if (letter === 'n') draft.noWrap = true;
+      else if (letter === 'r') draft.random = true;
+      else draft.modes.add(letter as Mode);
       continue;
     }
-
-    for (let index = 1; index < token.length; index++) {
-      const letter = token[index] ?? '';
-      if (FLAGS.has(letter)) {
-        if (letter === 'h') return { kind: 'help' };
-        if (letter === 'l') return { kind: 'list' };
-        if (letter === 'n') noWrap = true;
-        else if (letter === 'r') random = true;
-        else modes.add(letter as Mode);
-        continue;
-      }
-      if (!WITH_VALUE.has(letter)) return { kind: 'error', message: unknownOption(`-${letter}`) };
-
-      let value = token.slice(index + 1);
-      if (value === '') {
-        const next = word.exec(input);
-        if (next === null) return { kind: 'error', message: `Option -${letter} needs a value. ${USAGE_LINE}` };
-        value = next[0];
-      }
-      const checked =
-        letter === 'f'
-          ? checkCowName(value, catalog)
-          : letter === 'W'
-            ? checkColumns(value)
-            : checkFacePart(value, letter === 'e' ? 'eyes' : 'tongue');
-      if (!checked.ok) return { kind: 'error', message: checked.message };
-      if (letter === 'f') cow = String(checked.value);
-      else if (letter === 'W') columns = Number(checked.value);
-      else if (letter === 'e') eyes = String(checked.value);
-      else tongue = String(checked.value);
-      break;
-    }
+    if (!WITH_VALUE.has(letter))
+      return invalid({ kind: 'unknown-option', option: `-${letter}`, suggestion: undefined });
+    const value = token.slice(index + 1) || nextWord();
+    if (value === undefined) return invalid({ kind: 'missing-value', option: `-${letter}` });
+    const problem = setValue(letter, value, draft, catalog);
+    return problem === undefined ? undefined : invalid(problem);
   }
+  return undefined;
+}
 
-  if (random && cow !== undefined)
-    return { kind: 'error', message: 'Choose a cow with -f or a random one with -r, not both.' };
-  if (text.trim() === '')
-    return { kind: 'help', note: 'Say something after the options, e.g. `/cowsay -f dragon hello`.' };
+function setValue(letter: string, value: string, draft: Draft, catalog: CowCatalog): CowsayProblem | undefined {
+  if (letter === 'f') {
+    const cow = checkCowName(value, catalog);
+    if (!cow.ok) return cow.error;
+    draft.cow = cow.value;
+  } else if (letter === 'W') {
+    const columns = checkColumns(value);
+    if (!columns.ok) return columns.error;
+    draft.columns = columns.value;
+  } else {
+    const part = checkFacePart(value, letter === 'e' ? 'eyes' : 'tongue');
+    if (!part.ok) return part.error;
+    if (letter === 'e') draft.eyes = part.value;
+    else draft.tongue = part.value;
+  }
+  return undefined;
+}
+
+function finish(draft: Draft): CowsayCommand {
+  if (draft.random && draft.cow !== undefined) return invalid({ kind: 'cow-and-random' });
+  if (draft.text.trim() === '') return { kind: 'help', reason: 'no-text' };
+  const { cow = DEFAULT_OPTIONS.cow, random, eyes, tongue, think } = draft;
+  const columns = draft.noWrap ? undefined : draft.columns;
   return {
     kind: 'say',
-    text,
-    options: {
-      cow: cow ?? DEFAULT_OPTIONS.cow,
-      random,
-      eyes,
-      tongue,
-      modes: [...modes],
-      think,
-      columns: noWrap ? undefined : columns,
-    },
+    text: draft.text,
+    options: { cow, random, eyes, tongue, modes: [...draft.modes], think, columns },
   };
 }
 
-const USAGE_LINE = 'See `/cowsay help`.';
-
-function unknownOption(option: string, suggestion?: string): string {
-  const hint =
-    suggestion !== undefined && distance(option.toLowerCase(), suggestion) <= 2
-      ? ` Did you mean \`${suggestion}\`?`
-      : '';
-  return `Unknown option ${quote(option)}.${hint} To say text that starts with "-", put \`--\` before it. ${USAGE_LINE}`;
+function invalid(problem: CowsayProblem): CowsayCommand {
+  return { kind: 'invalid', problem };
 }
 
-/** Shows user input in a message, bounded and on one line. */
-function quote(value: string): string {
-  // Controls and bidi overrides would break the line or reorder the message around the quote, so they go.
-  const characters = Array.from(value.replace(/\s+/g, ' ').replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, ''));
-  return `"${characters.length > 40 ? `${characters.slice(0, 40).join('')}…` : characters.join('')}"`;
+/** A suggestion only when it is a small typo away. */
+function near(option: string, suggestion: string): string | undefined {
+  return distance(option, suggestion) <= 2 ? suggestion : undefined;
 }

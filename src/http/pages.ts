@@ -4,8 +4,9 @@
  * which escapes it.
  */
 import type { CowCatalog } from '../cowsay/cows.js';
-import { DEFAULT_OPTIONS } from '../cowsay/options.js';
+import { DEFAULT_OPTIONS, MODE_LETTERS } from '../cowsay/options.js';
 import { renderCow } from '../cowsay/render.js';
+import { shorten } from '../shorten.js';
 import { escapeHtml, type Html, html, page } from './html.js';
 
 export interface IndexPageOptions {
@@ -39,7 +40,7 @@ export function createIndexPage(options: IndexPageOptions): (origin: string) => 
 
 function indexPage({ catalog, socketMode }: IndexPageOptions, origin: string): string {
   const rendered = renderCow(catalog, GREETING, DEFAULT_OPTIONS);
-  const cow = rendered.ok ? rendered.cow : GREETING;
+  const cow = rendered.ok ? rendered.value.cow : GREETING;
   return page(
     'Cowsay for Slack',
     html`<h1>Cowsay for Slack</h1>
@@ -102,7 +103,7 @@ function commandsSection(): Html {
 <thead><tr><th>Command</th><th>What it does</th></tr></thead>
 <tbody>
 <tr><td><code>/cowsay [options] &lt;text&gt;</code></td><td>Posts the cow to the channel. Options like the original:
-<code>-f dragon</code>, <code>-e ^^</code>, <code>-T U</code>, <code>-b -d -g -p -s -t -w -y</code>, <code>--think</code>,
+<code>-f dragon</code>, <code>-e ^^</code>, <code>-T U</code>, <code>${MODE_LETTERS.map((letter) => `-${letter}`).join(' ')}</code>, <code>--think</code>,
 <code>-W 30</code>, <code>-n</code>, <code>-r</code>. <code>/cowsay help</code> and <code>/cowsay list</code> answer only
 you.</td></tr>
 <tr><td><code>/chat &lt;text&gt;</code></td><td>Posts a message to this channel's board.</td></tr>
@@ -120,7 +121,7 @@ export function sayPage(message: string, cow: string, url: string): string {
   // Single-quoted for the shell, so a quote in the path is escaped for the URL instead.
   const quoted = `'${url.replace(/'/g, '%27')}'`;
   return page(
-    `Cowsay: ${truncate(message, 60)}`,
+    `Cowsay: ${shorten(message, 60)}`,
     html`<h1>Cowsay as a Service</h1>
 <p class="tagline"><a href="/">Cowsay for Slack</a> · the cow says what the URL says.</p>
 <pre class="cow">${cow}</pre>
@@ -143,9 +144,4 @@ export function errorPage(status: number, reason: string): string {
 <code>e</code> (eyes), <code>T</code> (tongue), <code>think</code> and <code>W</code> (wrap width). See
 <a href="/">the index page</a> for the cows and examples.</p>`,
   );
-}
-
-function truncate(text: string, limit: number): string {
-  const characters = Array.from(text.replace(/\s+/g, ' '));
-  return characters.length > limit ? `${characters.slice(0, limit).join('')}…` : characters.join('');
 }

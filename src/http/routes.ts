@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CowCatalog } from '../cowsay/cows.js';
 import { withDeadline } from '../deadline.js';
+import { redact } from '../observability/errors.js';
 import type { MessageStore } from '../store/message-store.js';
 import { sendHtml } from './html.js';
 import { negotiate } from './negotiate.js';
@@ -68,20 +69,15 @@ function answerSay(request: IncomingMessage, response: ServerResponse, url: URL,
   const headers = { Vary: 'Accept' };
   const outcome = say(url.pathname, url.search, catalog);
   if (!outcome.ok) {
-    if (representation === 'json') sendJson(response, 400, { error: outcome.reason }, headers);
-    else if (representation === 'text') send(response, 400, `${outcome.reason}\n`, headers);
-    else sendHtml(response, 400, errorPage(400, outcome.reason), headers);
+    if (representation === 'json') sendJson(response, 400, { error: outcome.error }, headers);
+    else if (representation === 'text') send(response, 400, `${outcome.error}\n`, headers);
+    else sendHtml(response, 400, errorPage(400, outcome.error), headers);
     return;
   }
-  if (representation === 'json') sendJson(response, 200, { message: outcome.cow.split('\n') }, headers);
-  else if (representation === 'text') send(response, 200, `${outcome.cow}\n`, headers);
-  else
-    sendHtml(
-      response,
-      200,
-      sayPage(outcome.message, outcome.cow, `${originOf(request)}${url.pathname}${url.search}`),
-      headers,
-    );
+  const { message, cow } = outcome.value;
+  if (representation === 'json') sendJson(response, 200, { message: cow.split('\n') }, headers);
+  else if (representation === 'text') send(response, 200, `${cow}\n`, headers);
+  else sendHtml(response, 200, sayPage(message, cow, `${originOf(request)}${url.pathname}${url.search}`), headers);
 }
 
 /**
@@ -110,18 +106,10 @@ function createHealthCheck({
       await withDeadline(store.ping(), healthTimeoutMs, 'the message store');
       sendJson(response, 200, { status: 'ok' }, noStore);
     } catch (error) {
+      // The answer is public, so a driver's error that quotes its connection string is masked.
       const reason = redact(error instanceof Error ? error.message : 'the message store failed');
       logger.warn(`Health check failed: ${reason}`);
       sendJson(response, 503, { status: 'unavailable', reason }, noStore);
     }
   };
-}
-
-/**
- * A driver's error can quote the connection string; the health answer is public, so any credentials in a
- * URL are masked, and the reason is kept to one bounded line.
- */
-function redact(message: string): string {
-  const masked = message.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, '$1***@').replace(/\s+/g, ' ');
-  return masked.length > 300 ? `${masked.slice(0, 300)}…` : masked;
 }

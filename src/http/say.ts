@@ -6,13 +6,23 @@
  */
 import type { CowCatalog } from '../cowsay/cows.js';
 import { type CowsayOptions, checkColumns, checkCowName, checkFacePart, DEFAULT_OPTIONS } from '../cowsay/options.js';
+import { type CowsayProblem, explainCowsayProblem, type Markup, quote } from '../cowsay/problems.js';
 import { renderCow } from '../cowsay/render.js';
+import { fail, ok, type Result } from '../result.js';
 
 export const SAY_PATH = '/say';
 export const DEFAULT_MESSAGE = 'moo';
 export const SAY_PARAMETERS = ['f', 'e', 'T', 'think', 'W'] as const;
 
-export type SayOutcome = { ok: true; message: string; cow: string; cowName: string } | { ok: false; reason: string };
+/** The cow, or why not in words for a web client. */
+export type SayOutcome = Result<{ message: string; cow: string; cowName: string }, string>;
+
+/** The renderer's reasons, worded for the web: quotes for code, and the cow list is on the index page. */
+const WEB_MARKUP: Markup = {
+  code: (text) => `"${text}"`,
+  cowList: 'The cows are listed on the index page, GET /.',
+  usage: 'See the index page, GET /.',
+};
 
 export function isSayPath(pathname: string): boolean {
   return pathname === SAY_PATH || pathname.startsWith(`${SAY_PATH}/`);
@@ -24,13 +34,14 @@ export function isSayPath(pathname: string): boolean {
  */
 export function say(pathname: string, search: string, catalog: CowCatalog): SayOutcome {
   const message = decodeMessage(pathname);
-  if (message === undefined) return { ok: false, reason: 'The message is not valid percent-encoded UTF-8.' };
+  if (message === undefined) return fail('The message is not valid percent-encoded UTF-8.');
   const options = parseQuery(search, catalog);
-  if ('reason' in options) return options;
+  if (!options.ok) return options;
   const text = message.trim() === '' ? DEFAULT_MESSAGE : message;
   const rendered = renderCow(catalog, text, options.value);
-  if (!rendered.ok) return { ok: false, reason: plain(rendered.message) };
-  return { ok: true, message: rendered.text, cow: rendered.cow, cowName: rendered.cowName };
+  if (!rendered.ok) return fail(explain(rendered.error));
+  const { cow, cowName, text: said } = rendered.value;
+  return ok({ message: said, cow, cowName });
 }
 
 /** `/say/a/b%20c` → `a/b c`; `undefined` for a malformed escape or bytes that are not UTF-8. */
@@ -43,10 +54,11 @@ function decodeMessage(pathname: string): string | undefined {
   }
 }
 
-type ParsedQuery = { value: CowsayOptions } | { ok: false; reason: string };
+function explain(problem: CowsayProblem): string {
+  return explainCowsayProblem(problem, WEB_MARKUP);
+}
 
-function parseQuery(search: string, catalog: CowCatalog): ParsedQuery {
-  const fail = (reason: string): ParsedQuery => ({ ok: false, reason });
+function parseQuery(search: string, catalog: CowCatalog): Result<CowsayOptions, string> {
   const seen = new Set<string>();
   let cow = DEFAULT_OPTIONS.cow;
   let eyes: string | undefined;
@@ -70,21 +82,21 @@ function parseQuery(search: string, catalog: CowCatalog): ParsedQuery {
     switch (name) {
       case 'f': {
         const checked = checkCowName(value, catalog);
-        if (!checked.ok) return fail(plain(checked.message));
+        if (!checked.ok) return fail(explain(checked.error));
         cow = checked.value;
         break;
       }
       case 'e':
       case 'T': {
         const checked = checkFacePart(value, name === 'e' ? 'eyes' : 'tongue');
-        if (!checked.ok) return fail(plain(checked.message));
+        if (!checked.ok) return fail(explain(checked.error));
         if (name === 'e') eyes = checked.value;
         else tongue = checked.value;
         break;
       }
       case 'W': {
         const checked = checkColumns(value);
-        if (!checked.ok) return fail(plain(checked.message));
+        if (!checked.ok) return fail(explain(checked.error));
         columns = checked.value;
         break;
       }
@@ -96,7 +108,7 @@ function parseQuery(search: string, catalog: CowCatalog): ParsedQuery {
       }
     }
   }
-  return { value: { ...DEFAULT_OPTIONS, cow, eyes, tongue, think, columns } };
+  return ok({ ...DEFAULT_OPTIONS, cow, eyes, tongue, think, columns });
 }
 
 function isSayParameter(name: string): name is (typeof SAY_PARAMETERS)[number] {
@@ -118,19 +130,4 @@ function parseFlag(value: string): boolean | undefined {
   if (['', '1', 'true', 'yes', 'on'].includes(lower)) return true;
   if (['0', 'false', 'no', 'off'].includes(lower)) return false;
   return undefined;
-}
-
-/**
- * The option checks speak Slack (`/cowsay list`, backticks for code); a web client gets the same reason
- * in plain words.
- */
-function plain(message: string): string {
-  return message
-    .replace('See the cows with `/cowsay list`.', 'The cows are listed on the index page, GET /.')
-    .replace(/`/g, '"');
-}
-
-function quote(value: string): string {
-  const characters = Array.from(value);
-  return JSON.stringify(characters.length > 40 ? `${characters.slice(0, 40).join('')}…` : value);
 }

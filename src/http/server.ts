@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
+import { describeError } from '../observability/errors.js';
 import { answerClientError } from './client-errors.js';
 import { type ClientRate, clientKey, createClientLimiter } from './client-limits.js';
 import { type ConnectionLimits, trackConnections } from './connections.js';
@@ -158,7 +159,8 @@ function createWebRoutes(routes: RouteHandler, limits: HttpLimits, logger: Serve
         if (!handled) send(response, 404, 'Not found.');
       },
       (error: unknown) => {
-        logger.error(`Route ${url.pathname} failed: ${error instanceof Error ? error.message : String(error)}`);
+        // The path is not logged: under /say it is the user's message.
+        logger.error(`A ${request.method} route failed: ${describeError(error)}`);
         send(response, 500, 'Something went wrong.');
       },
     );

@@ -1,42 +1,38 @@
 /**
- * Slack's wire format for text: entity decoding on the way in, mrkdwn escaping and limits on the way out.
- * https://docs.slack.dev/messaging/formatting-message-text#escaping
+ * Slack's wire format for text: entities on the way in and out, mrkdwn escaping, and the message shapes and
+ * limits a slash command's reply must respect. https://docs.slack.dev/messaging/formatting-message-text#escaping
  */
 
 /** A section block's text field holds at most 3,000 characters. https://docs.slack.dev/reference/block-kit/blocks/section-block */
 export const SECTION_TEXT_LIMIT = 3000;
 /** Slack truncates a message's top-level `text` past 40,000 characters. https://docs.slack.dev/reference/methods/chat.postMessage */
 export const MESSAGE_TEXT_LIMIT = 40_000;
-/** A message holds at most 50 blocks. */
-export const MESSAGE_BLOCK_LIMIT = 50;
 
 const ZERO_WIDTH_SPACE = '\u200b';
+const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+const CHARACTERS: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' };
 
-/**
- * Slack sends `&`, `<` and `>` in user text as `&amp;`, `&lt;` and `&gt;`. Decoding is a single pass, so
- * `&amp;lt;` (a user who typed `&lt;`) becomes `&lt;`, not `<`.
- */
+/** How Slack sends `&`, `<` and `>` in user text, and how a reply must write them to keep them literal. */
+export function encodeEntities(text: string): string {
+  return text.replace(/[&<>]/g, (char) => ENTITIES[char] ?? char);
+}
+
+/** One pass, so `&amp;lt;` (a user who typed `&lt;`) becomes `&lt;`, not `<`. */
 export function decodeEntities(text: string): string {
-  return text.replace(/&(amp|lt|gt);/g, (_match, name: string) => (name === 'amp' ? '&' : name === 'lt' ? '<' : '>'));
-}
-
-/** Escapes the three control characters, so `<!channel>`, `<@U123>` and `<https://x|y>` stay inert text. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/[&<>]/g, (char) => (char === '&' ? '&amp;' : char === '<' ? '&lt;' : '&gt;'));
+  return text.replace(/&(?:amp|lt|gt);/g, (entity) => CHARACTERS[entity] ?? entity);
 }
 
 /**
- * Wraps preformatted text in a mrkdwn code block. Text is escaped, and any run of backticks gets a
- * zero-width space between each backtick, so nothing inside can close the block early; zero-width
- * spaces take no column, so ASCII art keeps its alignment.
+ * User text that can neither mention (`<!channel>`, `<@U123>`), link, nor open or close code: entities encoded,
+ * and a zero-width space between backticks in a run. A zero-width space takes no column, so art keeps its shape.
  */
+export function inertText(text: string): string {
+  return encodeEntities(text).replace(/`(?=`)/g, `\`${ZERO_WIDTH_SPACE}`);
+}
+
+/** Preformatted text in a mrkdwn code block that nothing inside can end early. */
 export function codeBlock(text: string): string {
   return `\`\`\`\n${inertText(text)}\n\`\`\``;
-}
-
-/** Escaped text in which no run of backticks survives, so user text can neither mention nor open or close code. */
-export function inertText(text: string): string {
-  return escapeMrkdwn(text).replace(/`(?=`)/g, `\`${ZERO_WIDTH_SPACE}`);
 }
 
 export interface SlashCommandReply {
@@ -55,4 +51,11 @@ export function inChannelCodeBlock(preformatted: string, fallback: string): Slas
   const text = inertText(fallback);
   if (block.length > SECTION_TEXT_LIMIT || text.length > MESSAGE_TEXT_LIMIT) return undefined;
   return { response_type: 'in_channel', text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: block } }] };
+}
+
+/** What a user sees when their command failed on our side; the id lets an operator find the log line. */
+export function somethingWentWrong(requestId: string): SlashCommandReply {
+  return ephemeral(
+    `Something went wrong on our side, sorry. Try again in a moment. (request id: ${inertText(requestId)})`,
+  );
 }

@@ -10,7 +10,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Logger, Receiver, ReceiverEvent } from '@slack/bolt';
 import { send, sendJson } from '../http/respond.js';
-import { ephemeral } from './format.js';
+import { requestIdFrom } from '../observability/request-id.js';
+import { shorten } from '../shorten.js';
+import { ephemeral, somethingWentWrong } from './format.js';
 import { verifySignature } from './signature.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -33,96 +35,16 @@ export interface SlackEventsReceiver extends Receiver {
 type Body = Record<string, unknown>;
 
 export function createSlackReceiver(options: SlackReceiverOptions): SlackEventsReceiver {
-  const { signingSecret, logger } = options;
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
-  let app: App | undefined;
-
-  function dispatch(rawBody: Buffer, request: IncomingMessage, response: ServerResponse): void {
-    const check = verifySignature(
-      signingSecret,
-      {
-        timestamp: headerValue(request, 'x-slack-request-timestamp'),
-        signature: headerValue(request, 'x-slack-signature'),
-        rawBody,
-      },
-      now(),
-    );
-    const contentType = mediaType(request.headers['content-type']);
-
-    if (!check.ok) {
-      // Slack's SSL check is sent unsigned and only needs a 200. https://docs.slack.dev/interactivity/implementing-slash-commands#ssl
-      if (contentType === 'application/x-www-form-urlencoded' && isSslCheck(rawBody)) {
-        send(response, 200, '');
-        return;
-      }
-      logger.info(`Refused a request to ${SLACK_EVENTS_PATH}: ${check.reason}`);
-      send(response, 401, 'The request signature could not be verified.');
-      return;
-    }
-
-    const parsed = parseBody(contentType, rawBody);
-    if (typeof parsed === 'string') {
-      send(response, parsed === 'unsupported' ? 415 : 400, `Malformed request body: ${parsed}.`);
-      return;
-    }
-    if (parsed.ssl_check !== undefined) {
-      send(response, 200, '');
-      return;
-    }
-    if (parsed.type === 'url_verification' && typeof parsed.challenge === 'string') {
-      sendJson(response, 200, { challenge: parsed.challenge });
-      return;
-    }
-    void processEvent(parsed, request, response);
-  }
-
-  async function processEvent(body: Body, request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (app === undefined) {
-      send(response, 503, 'The app is starting.');
-      return;
-    }
-    let acknowledged = false;
-    const event: ReceiverEvent = {
-      body,
-      retryNum: retryNumber(headerValue(request, 'x-slack-retry-num')),
-      retryReason: headerValue(request, 'x-slack-retry-reason'),
-      ack: async (reply?: unknown) => {
-        if (acknowledged) {
-          logger.warn('A listener acknowledged the same request twice; the second reply was dropped.');
-          return;
-        }
-        acknowledged = true;
-        if (reply === undefined || reply === '') send(response, 200, '');
-        else if (typeof reply === 'string') send(response, 200, reply);
-        else sendJson(response, 200, reply);
-      },
-    };
-    try {
-      await app.processEvent(event);
-    } catch (error) {
-      logger.error(`A listener failed: ${describeError(error)}`);
-      if (!acknowledged) {
-        acknowledged = true;
-        send(response, 500, 'Something went wrong while handling this request.');
-      }
-      return;
-    }
-    // Every listener has run. Nothing acknowledged means nothing handles this request; say so now rather
-    // than leave Slack waiting for its own timeout.
-    if (!acknowledged) {
-      acknowledged = true;
-      if (typeof body.command === 'string') {
-        sendJson(response, 200, ephemeral(`This app does not handle ${inertCommand(body.command)}.`));
-      } else {
-        send(response, 404, 'No handler for this request.');
-      }
-    }
-  }
-
+  const receiver: ReceiverState = {
+    signingSecret: options.signingSecret,
+    logger: options.logger,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    now: options.now ?? (() => Math.floor(Date.now() / 1000)),
+    app: undefined,
+  };
   return {
     init(boltApp: App) {
-      app = boltApp;
+      receiver.app = boltApp;
     },
     // The HTTP server is owned by the caller (it also serves the GET routes), so there is nothing to open here.
     async start() {},
@@ -134,21 +56,106 @@ export function createSlackReceiver(options: SlackReceiverOptions): SlackEventsR
         request.resume();
         return;
       }
-      readBody(request, maxBodyBytes).then(
+      readBody(request, receiver.maxBodyBytes).then(
         (rawBody) => {
-          if (rawBody === undefined) {
-            refuseOversized(request, response, maxBodyBytes);
-            return;
-          }
-          dispatch(rawBody, request, response);
+          if (rawBody === undefined) refuseOversized(request, response, receiver.maxBodyBytes);
+          else dispatch(receiver, rawBody, request, response);
         },
-        () => {
-          // The client went away mid-body; there is nobody to answer.
-          request.destroy();
-        },
+        // The client went away mid-body; there is nobody to answer.
+        () => request.destroy(),
       );
     },
   };
+}
+
+interface ReceiverState {
+  readonly signingSecret: string;
+  readonly logger: Logger;
+  readonly maxBodyBytes: number;
+  readonly now: () => number;
+  app: App | undefined;
+}
+
+/** Verifies, parses, answers Slack's own checks at once, and hands everything else to Bolt. */
+function dispatch(receiver: ReceiverState, rawBody: Buffer, request: IncomingMessage, response: ServerResponse): void {
+  const timestamp = headerValue(request, 'x-slack-request-timestamp');
+  const signature = headerValue(request, 'x-slack-signature');
+  const check = verifySignature(receiver.signingSecret, { timestamp, signature, rawBody }, receiver.now());
+  const contentType = mediaType(request.headers['content-type']);
+  if (!check.ok) {
+    // Slack's SSL check is sent unsigned and only needs a 200. https://docs.slack.dev/interactivity/implementing-slash-commands#ssl
+    if (contentType === 'application/x-www-form-urlencoded' && isSslCheck(rawBody)) {
+      send(response, 200, '');
+      return;
+    }
+    receiver.logger.info(`Refused a request to ${SLACK_EVENTS_PATH}: ${check.error}`);
+    send(response, 401, 'The request signature could not be verified.');
+    return;
+  }
+  const parsed = parseBody(contentType, rawBody);
+  if (typeof parsed === 'string') {
+    send(response, parsed === 'unsupported' ? 415 : 400, `Malformed request body: ${parsed}.`);
+  } else if (parsed.ssl_check !== undefined) {
+    send(response, 200, '');
+  } else if (parsed.type === 'url_verification' && typeof parsed.challenge === 'string') {
+    sendJson(response, 200, { challenge: parsed.challenge });
+  } else {
+    void processEvent(receiver, parsed, request, response);
+  }
+}
+
+async function processEvent(
+  { app, logger }: ReceiverState,
+  body: Body,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  if (app === undefined) {
+    send(response, 503, 'The app is starting.');
+    return;
+  }
+  const requestId = requestIdFrom(headerValue(request, 'x-request-id'));
+  const answer = createAnswer(response, logger);
+  const event: ReceiverEvent = {
+    body,
+    retryNum: retryNumber(headerValue(request, 'x-slack-retry-num')),
+    retryReason: headerValue(request, 'x-slack-retry-reason'),
+    customProperties: { requestId },
+    ack: answer.ack,
+  };
+  try {
+    await app.processEvent(event);
+  } catch {
+    // The app's error handler has logged it. Slack shows a 500 as a bare failure (and retries events), so
+    // the user gets an apology with the request id instead, and an event a plain 200.
+    if (!answer.sent()) void answer.ack(typeof body.command === 'string' ? somethingWentWrong(requestId) : '');
+    return;
+  }
+  // Every listener has run. Nothing acknowledged means nothing handles this request; say so now rather
+  // than leave Slack waiting for its own timeout.
+  if (answer.sent()) return;
+  if (typeof body.command === 'string')
+    void answer.ack(ephemeral(`This app does not handle ${inertCommand(body.command)}.`));
+  else send(response, 404, 'No handler for this request.');
+}
+
+/** Bolt's `ack`: the first call answers the HTTP request; a second is a listener bug, logged and dropped. */
+function createAnswer(
+  response: ServerResponse,
+  logger: Logger,
+): { ack: (reply?: unknown) => Promise<void>; sent(): boolean } {
+  let sent = false;
+  const ack = async (reply?: unknown) => {
+    if (sent) {
+      logger.warn('A listener acknowledged the same request twice; the second reply was dropped.');
+      return;
+    }
+    sent = true;
+    if (reply === undefined || reply === '') send(response, 200, '');
+    else if (typeof reply === 'string') send(response, 200, reply);
+    else sendJson(response, 200, reply);
+  };
+  return { ack, sent: () => sent };
 }
 
 /** How much of an oversized body we discard, and for how long, before cutting the connection. */
@@ -263,9 +270,5 @@ function retryNumber(value: string | undefined): number | undefined {
 }
 
 function inertCommand(command: string): string {
-  return command.replace(/[^\w/-]/g, '').slice(0, 40) || 'that command';
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return shorten(command.replace(/[^\w/-]/g, ''), 40) || 'that command';
 }

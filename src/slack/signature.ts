@@ -7,13 +7,13 @@
  * rejects old timestamps, Slack's rule (and ours) also rejects future ones.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { fail, ok, type Result } from '../result.js';
 
 export const SIGNATURE_VERSION = 'v0';
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 
-export type SignatureCheck =
-  | { ok: true }
-  | { ok: false; reason: 'missing-headers' | 'bad-timestamp' | 'stale-timestamp' | 'bad-signature' };
+export type SignatureProblem = 'missing-headers' | 'bad-timestamp' | 'stale-timestamp' | 'bad-signature';
+export type SignatureCheck = Result<undefined, SignatureProblem>;
 
 export interface SignedRequest {
   timestamp: string | undefined;
@@ -36,18 +36,17 @@ export function verifySignature(
   nowSeconds: number = Math.floor(Date.now() / 1000),
 ): SignatureCheck {
   const { timestamp, signature, rawBody } = request;
-  if (timestamp === undefined || signature === undefined) return { ok: false, reason: 'missing-headers' };
-  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'bad-timestamp' };
-  if (Math.abs(nowSeconds - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS)
-    return { ok: false, reason: 'stale-timestamp' };
+  if (timestamp === undefined || signature === undefined) return fail('missing-headers');
+  if (!/^\d{1,12}$/.test(timestamp)) return fail('bad-timestamp');
+  if (Math.abs(nowSeconds - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) return fail('stale-timestamp');
 
   const match = SIGNATURE_PATTERN.exec(signature);
-  if (match === null) return { ok: false, reason: 'bad-signature' };
+  if (match === null) return fail('bad-signature');
   const given = Buffer.from(match[1] ?? '', 'hex');
   const expected = createHmac('sha256', signingSecret)
     .update(`${SIGNATURE_VERSION}:${timestamp}:`)
     .update(rawBody)
     .digest();
   // Both are 32 bytes here (the pattern fixes the length), so timingSafeEqual cannot throw.
-  return timingSafeEqual(given, expected) ? { ok: true } : { ok: false, reason: 'bad-signature' };
+  return timingSafeEqual(given, expected) ? ok(undefined) : fail('bad-signature');
 }

@@ -3,10 +3,64 @@
  * `<!channel>`, `<@U…>`, links and code fences typed by a user stay plain text. Author mentions are built
  * here from the verified `user_id`, never from anything the user typed.
  */
-
+import type { ChatOutcome } from '../chat/board.js';
+import { type ChatProblem, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, MAX_MESSAGE_CHARS } from '../chat/parse.js';
+import { shorten as shortenInput } from '../shorten.js';
 import { inertText } from '../slack/format.js';
 import type { DeleteOutcome, StoredMessage, TokenBucketPolicy } from '../store/message-store.js';
 import { forEachGrapheme } from '../text/graphemes.js';
+
+/** The reply to each outcome of a `/chat` command. */
+export function chatReplyText(outcome: ChatOutcome): string {
+  switch (outcome.kind) {
+    case 'help':
+      return helpText(MAX_MESSAGE_CHARS, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, outcome.policy);
+    case 'invalid':
+      return problemText(outcome.problem);
+    case 'listed':
+      return listText(outcome.messages, outcome.requested, outcome.capped);
+    case 'deleted':
+      return deletedText(outcome.outcome, outcome.id);
+    case 'posted':
+      return postedText(outcome.message, outcome.latest);
+    case 'rate-limited':
+      return rateLimitedText(outcome.retryAfterMs, outcome.policy);
+    case 'unavailable':
+      return UNAVAILABLE_TEXT;
+    case 'post-unconfirmed':
+      return POST_UNCONFIRMED_TEXT;
+  }
+}
+
+export const NOT_A_BOARD_TEXT =
+  '`/chat` cannot tell which workspace, channel or user this request came from, so it did nothing.';
+
+export function problemText(problem: ChatProblem): string {
+  const usage = 'e.g. `/chat delete 42` for the message shown as #42';
+  switch (problem.kind) {
+    case 'empty-message':
+      return 'Your message is empty, so nothing was stored. Try `/chat Hello, channel!`.';
+    case 'message-too-long':
+      return (
+        `Your message is ${problem.length.toLocaleString('en-US')} characters long; the limit is ` +
+        `${MAX_MESSAGE_CHARS.toLocaleString('en-US')}. Nothing was stored.`
+      );
+    case 'not-a-count':
+      return (
+        `${quoteForReply(problem.input)} is not a number of messages: give a whole number from 1 (a list shows at ` +
+        `most ${MAX_LIST_LIMIT}), e.g. \`/chat list 20\`. To post text that starts with "list", write \`/chat -- list …\`.`
+      );
+    case 'no-id':
+      return `Which message? Give its number, ${usage}.`;
+    case 'not-an-id':
+      return (
+        `${quoteForReply(problem.input)} is not a message id: ${usage}. ` +
+        'To post text that starts with "delete", write `/chat -- delete …`.'
+      );
+    case 'no-such-message':
+      return `There is no message #${shortenInput(problem.id, 20)} on this board.`;
+  }
+}
 
 /**
  * The most characters of message bodies one reply shows. Slack truncates message text past 40,000
@@ -62,12 +116,13 @@ export function boardText(messages: readonly StoredMessage[], heading: string): 
   return `${heading}\n${lines.join('\n')}`;
 }
 
-export function listText(messages: readonly StoredMessage[], requested: number): string {
+/** `capped`: more were asked for than a list shows, which the heading says. */
+export function listText(messages: readonly StoredMessage[], requested: number, capped = false): string {
+  const count = `${messages.length} message${messages.length === 1 ? '' : 's'}`;
   const heading =
-    messages.length < requested
-      ? `*All ${messages.length} message${messages.length === 1 ? '' : 's'} on this board:*`
-      : `*The latest ${messages.length} message${messages.length === 1 ? '' : 's'} on this board:*`;
-  return messages.length === 0 ? boardText([], '*This board is empty.*') : boardText(messages, heading);
+    messages.length < requested ? `*All ${count} on this board:*` : `*The latest ${count} on this board:*`;
+  const note = capped ? ` (a list shows at most ${MAX_LIST_LIMIT})` : '';
+  return messages.length === 0 ? boardText([], `*This board is empty.*${note}`) : boardText(messages, heading + note);
 }
 
 export function postedText(posted: StoredMessage, latest: readonly StoredMessage[] | undefined): string {
@@ -110,9 +165,7 @@ function duration(ms: number): string {
 
 /** A piece of user input quoted in a reply: escaped, on one line, and short. */
 export function quoteForReply(input: string): string {
-  const chars = [...input.replace(/\s+/g, ' ')];
-  const short = chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : chars.join('');
-  return `“${inertText(short)}”`;
+  return `“${inertText(shortenInput(input, 40))}”`;
 }
 
 /**

@@ -1,0 +1,33 @@
+/**
+ * The routing table: every Slack command the app answers (and, as they come, its actions and shortcuts), each
+ * registered by its own module through the guarded router. A new command is one more line in ROUTES.
+ */
+import type { AllMiddlewareArgs, App, Logger } from '@slack/bolt';
+
+/** Bolt passes this to an error handler when the App is built with `extendedErrorHandler: true` (see app.ts). */
+type ExtendedErrorHandlerArgs = { error: Error; logger: Logger; context: AllMiddlewareArgs['context'] };
+
+import { describeError } from '../observability/errors.js';
+import { registerChat } from './chat.js';
+import { registerCowsay } from './cowsay.js';
+import { type BoltRoutes, type CommandDependencies, createRouter, type Router, requestIdOf } from './router.js';
+
+const ROUTES: ReadonlyArray<(router: Router, dependencies: CommandDependencies) => void> = [
+  registerCowsay,
+  registerChat,
+];
+
+/** Registers every route on Bolt's App, and the error handler for what fails outside a listener. */
+export function registerCommands(app: BoltRoutes & Pick<App, 'error'>, dependencies: CommandDependencies): void {
+  const router = createRouter(app);
+  for (const register of ROUTES) register(router, dependencies);
+  // Reached only by failures in Bolt's middleware (listeners are guarded). Logged once here; rethrown so that
+  // the receiver answers the request. Bolt wraps an error it did not make; the original says what happened.
+  app.error(async ({ error, logger, context }: ExtendedErrorHandlerArgs) => {
+    const original = (error as { original?: unknown }).original ?? error;
+    logger.error(`A Slack request failed (request id ${requestIdOf(context)}): ${describeError(original)}`);
+    throw error;
+  });
+}
+
+export type { CommandDependencies } from './router.js';
