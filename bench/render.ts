@@ -16,7 +16,7 @@
  */
 import { copyFileSync, cpSync, rmSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fitBodies, listText, REPLY_BODY_BUDGET } from '../src/chat/reply.js';
+import { fitBodies, listText, REPLY_BODY_BUDGET } from '../src/commands/chat-reply.js';
 import { type CowCatalog, loadCowCatalog } from '../src/cowsay/cows.js';
 import { DEFAULT_OPTIONS } from '../src/cowsay/options.js';
 import { renderCow } from '../src/cowsay/render.js';
@@ -90,6 +90,7 @@ async function loadReferenceRender(): Promise<Render> {
   rmSync(copy(''), { recursive: true, force: true });
   cpSync(built('cowsay'), copy('cowsay'), { recursive: true });
   cpSync(built('text'), copy('text'), { recursive: true });
+  for (const shared of ['result.js', 'shorten.js']) copyFileSync(built(shared), copy(shared));
   copyFileSync(fileURLToPath(new URL('./reference-text.js', import.meta.url)), copy('cowsay/text.js'));
   const module = (await import(pathToFileURL(copy('cowsay/render.js')).href)) as { renderCow: Render };
   return module.renderCow;

@@ -39,7 +39,7 @@ export function problemText(problem: ChatProblem): string {
   const usage = 'e.g. `/chat delete 42` for the message shown as #42';
   switch (problem.kind) {
     case 'empty-message':
-      return 'Your message is empty, so nothing was stored. Try `/chat Hello, channel!`.';
+      return 'Your message is empty: it has no visible characters, so nothing was stored. Try `/chat Hello, channel!`.';
     case 'message-too-long':
       return (
         `Your message is ${problem.length.toLocaleString('en-US')} characters long; the limit is ` +

@@ -1,71 +1,82 @@
 /**
- * The board logic with stores that misbehave in ways a real backend rarely does on cue (hanging forever,
+ * The board's rules with stores that misbehave in ways a real backend rarely does on cue (hanging forever,
  * failing between the post and the listing), and the post limit on a real SQLite file with a clock the
- * test moves by hand.
+ * test moves by hand. Outcomes are data here; their wording is tested with the command module.
  */
-import { handleChatCommand, NOT_A_BOARD_TEXT } from '../../src/chat/handle.js';
+import { type Author, type BoardDependencies, type ChatOutcome, runChatCommand } from '../../src/chat/board.js';
+import { parseChatCommand } from '../../src/chat/parse.js';
 import { POST_RATE_POLICY } from '../../src/chat/rate-limit.js';
-import { POST_UNCONFIRMED_TEXT, UNAVAILABLE_TEXT } from '../../src/chat/reply.js';
 import type { MessageStore } from '../../src/store/message-store.js';
 import { createSqliteStore } from '../../src/store/sqlite.js';
 import { createFakeStore } from '../helpers.js';
 import { createTempDir, type TempDir } from '../store/test-databases.js';
 
-const request = { text: '', userId: 'U1', teamId: 'T1', enterpriseId: undefined, channelId: 'C1' };
+const home = { enterpriseId: '', teamId: 'T1', channelId: 'C1' };
+const alice: Author = { board: home, userId: 'U1' };
 const never = () => new Promise<never>(() => {});
+const run = (text: string, dependencies: BoardDependencies, author = alice): Promise<ChatOutcome> =>
+  runChatCommand(parseChatCommand(text), author, dependencies);
 
-describe('handleChatCommand', () => {
-  it.each([
-    ['user id', { userId: 'U1> <!channel' }],
-    ['user id', { userId: 'bob' }],
-    ['team id', { teamId: '' }],
-    ['team id', { teamId: 't1' }],
-    ['channel id', { channelId: 'X1' }],
-    ['enterprise id', { enterpriseId: "E1' OR 1=1" }],
-  ])('does nothing when the payload’s %s is malformed (%j)', async (_field, override) => {
-    const store = createFakeStore();
-    const text = await handleChatCommand({ ...request, ...override, text: 'hello' }, { store });
-    expect(text).toBe(NOT_A_BOARD_TEXT);
-    expect(await store.latest({ enterpriseId: '', teamId: 'T1', channelId: 'C1' }, 50)).toEqual([]);
-  });
-
+describe('runChatCommand', () => {
   it('answers "unavailable" within its budget when the store hangs, and reports the failure', async () => {
     const hanging: MessageStore = { ...createFakeStore(), post: never, latest: never, delete: never };
     const failures: unknown[] = [];
-    for (const text of ['hello', 'list', 'delete 1']) {
-      const reply = await handleChatCommand(
-        { ...request, text },
-        { store: hanging, budgetMs: 200, onStoreError: (error) => failures.push(error) },
-      );
-      expect(reply).toBe(text === 'hello' ? POST_UNCONFIRMED_TEXT : UNAVAILABLE_TEXT);
-    }
+    const onStoreError = (error: unknown) => failures.push(error);
+    expect(await run('hello', { store: hanging, budgetMs: 200, onStoreError })).toEqual({ kind: 'post-unconfirmed' });
+    expect(await run('list', { store: hanging, budgetMs: 200, onStoreError })).toEqual({ kind: 'unavailable' });
+    expect(await run('delete 1', { store: hanging, budgetMs: 200, onStoreError })).toEqual({ kind: 'unavailable' });
     expect(failures).toHaveLength(3);
   });
 
   it('confirms a stored post even when the board cannot be loaded afterwards', async () => {
     const store = createFakeStore();
     const flaky: MessageStore = { ...store, post: store.post, latest: () => Promise.reject(new Error('down')) };
-    const reply = await handleChatCommand({ ...request, text: 'kept' }, { store: flaky });
-    expect(reply).toMatch(/^Posted as \*#1\*\. \(The board itself could not be loaded just now\.\)$/);
-    expect((await store.latest({ enterpriseId: '', teamId: 'T1', channelId: 'C1' }, 1))[0]?.text).toBe('kept');
+    const outcome = await run('kept', { store: flaky });
+    expect(outcome).toMatchObject({
+      kind: 'posted',
+      message: { id: 1, text: 'kept', userId: 'U1' },
+      latest: undefined,
+    });
+    expect((await store.latest(home, 1))[0]?.text).toBe('kept');
   });
 
-  it('treats an absent and an empty enterprise id as the same board', async () => {
+  it('lists what was asked for, and says when the count was capped', async () => {
     const store = createFakeStore();
-    await handleChatCommand({ ...request, enterpriseId: undefined, text: 'one' }, { store });
-    const listed = await handleChatCommand({ ...request, enterpriseId: '', text: 'list' }, { store });
-    expect(listed).toContain('one');
+    for (let n = 1; n <= 3; n += 1) await run(`m${n}`, { store });
+    const listed = await run('list 2', { store });
+    expect(listed).toMatchObject({ kind: 'listed', requested: 2, capped: false });
+    expect(listed.kind === 'listed' && listed.messages.map((message) => message.text)).toEqual(['m2', 'm3']);
+    expect(await run('list 500', { store })).toMatchObject({ kind: 'listed', requested: 50, capped: true });
+  });
+
+  it('passes a problem through without touching the store', async () => {
+    const untouchable: MessageStore = { ...createFakeStore(), post: never, latest: never, delete: never };
+    expect(await run('delete abc', { store: untouchable, budgetMs: 50 })).toEqual({
+      kind: 'invalid',
+      problem: { kind: 'not-an-id', input: 'abc' },
+    });
+  });
+
+  it('deletes only the author’s own message', async () => {
+    const store = createFakeStore();
+    await run('mine', { store });
+    expect(await run('delete 1', { store }, { board: home, userId: 'U2' })).toEqual({
+      kind: 'deleted',
+      id: 1,
+      outcome: 'not-owner',
+    });
+    expect(await run('delete 1', { store })).toEqual({ kind: 'deleted', id: 1, outcome: 'deleted' });
   });
 });
 
-describe('handleChatCommand: the post limit', () => {
+describe('runChatCommand: the post limit', () => {
   let dir: TempDir;
   let store: MessageStore;
   let clock: number;
   const now = () => clock;
-  const home = { enterpriseId: '', teamId: 'T1', channelId: 'C1' };
-  const post = (text: string, userId = 'U1') => handleChatCommand({ ...request, userId, text }, { store, now });
+  const post = (text: string, userId = 'U1') => run(text, { store, now }, { board: home, userId });
   const stored = async () => (await store.latest(home, 50)).map((message) => message.text);
+  const kindOf = async (text: string) => (await post(text)).kind;
 
   beforeEach(async () => {
     dir = createTempDir();
@@ -77,46 +88,43 @@ describe('handleChatCommand: the post limit', () => {
     dir.remove();
   });
 
-  it('is 10 in a row, then one every 15 seconds', () => {
-    expect(POST_RATE_POLICY).toEqual({ burst: 10, refillIntervalMs: 15_000 });
-  });
-
   it('refuses the 11th post in a burst, stores nothing for it, and takes posts again when the wait is over', async () => {
-    for (let n = 1; n <= 10; n += 1) expect(await post(`post ${n}`)).toMatch(/^Posted as/);
-    const refused = await post('one too many');
-    expect(refused).toMatch(/you can post again in 15 seconds\./);
-    expect(refused).toMatch(/not stored/);
+    for (let n = 1; n <= 10; n += 1) expect(await kindOf(`post ${n}`)).toBe('posted');
+    expect(await post('one too many')).toEqual({
+      kind: 'rate-limited',
+      retryAfterMs: 15_000,
+      policy: POST_RATE_POLICY,
+    });
     clock += 10_000;
-    expect(await post('still too early')).toMatch(/you can post again in 5 seconds\./);
+    expect(await post('still too early')).toMatchObject({ kind: 'rate-limited', retryAfterMs: 5_000 });
     clock += 5_000;
-    expect(await post('on time')).toMatch(/^Posted as/);
-    expect(await post('and again too early')).toMatch(/you can post again in 15 seconds\./);
+    expect(await kindOf('on time')).toBe('posted');
+    expect(await post('and again too early')).toMatchObject({ kind: 'rate-limited', retryAfterMs: 15_000 });
     expect(await stored()).toEqual([...Array.from({ length: 10 }, (_, n) => `post ${n + 1}`), 'on time']);
   });
 
-  it('limits only valid posts: errors spend nothing, and reading, help and delete are never limited', async () => {
-    for (let n = 0; n < 20; n += 1) expect(await post('x'.repeat(1001))).toMatch(/Nothing was stored/);
-    for (let n = 1; n <= 10; n += 1) expect(await post(`post ${n}`)).toMatch(/^Posted as/);
-    expect(await post('over')).toMatch(/post again in/);
+  it('limits only valid posts: problems spend nothing, and reading, help and delete are never limited', async () => {
+    for (let n = 0; n < 20; n += 1) expect(await kindOf('x'.repeat(1001))).toBe('invalid');
+    for (let n = 1; n <= 10; n += 1) expect(await kindOf(`post ${n}`)).toBe('posted');
+    expect(await kindOf('over')).toBe('rate-limited');
     for (let n = 0; n < 20; n += 1) {
-      expect(await post('list 50')).toMatch(/All 10 messages/);
-      expect(await post('')).toMatch(/latest 10 messages/);
-      expect(await post('help')).toMatch(/Usage/);
+      expect(await kindOf('list 50')).toBe('listed');
+      expect(await kindOf('')).toBe('listed');
+      expect(await kindOf('help')).toBe('help');
     }
     const [first] = await store.latest(home, 10);
-    expect(await post(`delete ${first?.id}`)).toBe(`Deleted *#${first?.id}*.`);
+    expect(await post(`delete ${first?.id}`)).toMatchObject({ kind: 'deleted', outcome: 'deleted' });
     // Deleting a message gives no token back: the limit counts posts made, not messages kept.
-    expect(await post('over again')).toMatch(/post again in/);
+    expect(await kindOf('over again')).toBe('rate-limited');
   });
 
   it('uses the policy it is given', async () => {
     const postPolicy = { burst: 2, refillIntervalMs: 60_000 };
-    const strict = (text: string) => handleChatCommand({ ...request, text }, { store, now, postPolicy });
-    expect(await strict('one')).toMatch(/^Posted as/);
-    expect(await strict('two')).toMatch(/^Posted as/);
-    expect(await strict('three')).toMatch(
-      /2 messages in a row to this board, then one every 60 seconds.*again in 60 seconds/,
-    );
+    const strict = (text: string) => run(text, { store, now, postPolicy });
+    expect((await strict('one')).kind).toBe('posted');
+    expect((await strict('two')).kind).toBe('posted');
+    expect(await strict('three')).toEqual({ kind: 'rate-limited', retryAfterMs: 60_000, policy: postPolicy });
+    expect(await strict('help')).toEqual({ kind: 'help', policy: postPolicy });
   });
 
   it('answers "unavailable" and stores nothing when the limit cannot be checked', async () => {
@@ -127,19 +135,15 @@ describe('handleChatCommand: the post limit', () => {
       latest: store.latest,
       takeToken: () => Promise.reject(new Error('bucket table is gone')),
     };
-    const reply = await handleChatCommand(
-      { ...request, text: 'hello' },
-      { store: broken, now, onStoreError: (error) => failures.push(error) },
-    );
-    expect(reply).toBe(UNAVAILABLE_TEXT);
+    const outcome = await run('hello', { store: broken, now, onStoreError: (error) => failures.push(error) });
+    expect(outcome).toEqual({ kind: 'unavailable' });
     expect(failures).toHaveLength(1);
     expect(await stored()).toEqual([]);
   });
 
   it('answers "unavailable" within its budget when the limit check hangs', async () => {
     const hanging: MessageStore = { ...store, post: store.post, latest: store.latest, takeToken: never };
-    const reply = await handleChatCommand({ ...request, text: 'hello' }, { store: hanging, now, budgetMs: 200 });
-    expect(reply).toBe(UNAVAILABLE_TEXT);
+    expect(await run('hello', { store: hanging, now, budgetMs: 200 })).toEqual({ kind: 'unavailable' });
     expect(await stored()).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import {
   REPLY_BODY_BUDGET,
   rateLimitedText,
   slackDate,
-} from '../../src/chat/reply.js';
+} from '../../src/commands/chat-reply.js';
 import { inertText, MESSAGE_TEXT_LIMIT } from '../../src/slack/format.js';
 import type { StoredMessage } from '../../src/store/message-store.js';
 import { createRandom } from '../helpers.js';

@@ -186,12 +186,25 @@ describe('/chat and /chat list [N]', () => {
     expect(listedIds(reply)).toEqual([first, postedId(reply)]);
   });
 
-  it.each(['list 0', 'list 51', 'list -1', 'list 1e3', 'list abc', 'list 99999999999999999999', "list 1' OR '1'='1"])(
-    'refuses %j with the allowed range',
+  it.each(['list 0', 'list -1', 'list -500', 'list 1e3', 'list abc', 'list ５', "list 1' OR '1'='1", 'list 5 6'])(
+    'refuses %j, saying what a count is',
     async (text) => {
       const where = { channel_id: newChannel() };
-      expect(await chat(text, where)).toMatch(/not a number of messages: use 1 to 50/);
+      expect(await chat(text, where)).toMatch(/is not a number of messages: give a whole number from 1/);
       expect(storedRows(where.channel_id)).toEqual([]);
+    },
+  );
+
+  it.each(['list 51', 'list 500', 'list 99999999999999999999'])(
+    'answers %j with the latest 50, and says a list shows at most 50',
+    async (text) => {
+      const where = { channel_id: newChannel() };
+      const ids: number[] = [];
+      // Six authors, so the post limit (10 in a row each) is never met.
+      for (let n = 0; n < 55; n += 1) ids.push(postedId(await chat(`m${n}`, { ...where, user_id: `U${n % 6}AB` })));
+      const reply = await chat(text, where);
+      expect(reply).toMatch(/^\*The latest 50 messages on this board:\* \(a list shows at most 50\)\n/);
+      expect(listedIds(reply)).toEqual(ids.slice(5));
     },
   );
 

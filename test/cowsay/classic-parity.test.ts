@@ -89,7 +89,7 @@ describe('the fixture file', () => {
 describe('renderCow matches the classic cowsay', () => {
   test.each(fixture.cases.map((testCase) => [testCase.name, testCase] as const))('%s', (_name, testCase) => {
     const rendered = renderCow(catalog, testCase.text, optionsFor(testCase, catalog));
-    if (!rendered.ok) throw new Error(rendered.message);
-    expect(lines(rendered.cow)).toEqual(lines(testCase.expected));
+    if (!rendered.ok) throw new Error(rendered.error.kind);
+    expect(lines(rendered.value.cow)).toEqual(lines(testCase.expected));
   });
 });

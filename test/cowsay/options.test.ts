@@ -7,8 +7,11 @@ import {
   checkCowName,
   checkFacePart,
   DEFAULT_OPTIONS,
+  MODE_LETTERS,
+  MODES,
   parseCowsayCommand,
 } from '../../src/cowsay/options.js';
+import { type CowsayProblem, explainCowsayProblem, type Markup } from '../../src/cowsay/problems.js';
 import { testCatalog } from '../helpers.js';
 
 let catalog: CowCatalog;
@@ -25,10 +28,15 @@ function said(input: string): { kind: 'say'; text: string; options: CowsayOption
   return command;
 }
 
+/** A markup like Slack's, so the sentences read as users see them. */
+const MARKUP: Markup = { code: (text) => `\`${text}\``, cowList: 'See `/cowsay list`.', usage: 'See `/cowsay help`.' };
+const explain = (problem: CowsayProblem): string => explainCowsayProblem(problem, MARKUP);
+
 function errorOf(input: string): string {
   const command = parse(input);
-  if (command.kind !== 'error') throw new Error(`expected an error for ${JSON.stringify(input)}, got ${command.kind}`);
-  return command.message;
+  if (command.kind !== 'invalid')
+    throw new Error(`expected a problem for ${JSON.stringify(input)}, got ${command.kind}`);
+  return explain(command.problem);
 }
 
 describe('getopt-style options', () => {
@@ -87,6 +95,14 @@ describe('getopt-style options', () => {
   });
 });
 
+describe('modes', () => {
+  test('every mode letter is a flag, alone or bundled', () => {
+    for (const letter of MODE_LETTERS) expect(said(`-${letter} hi`).options.modes).toEqual([letter]);
+    expect([...said(`-${MODE_LETTERS.join('')} hi`).options.modes].sort()).toEqual([...MODE_LETTERS].sort());
+    expect(Object.keys(MODES)).toEqual(MODE_LETTERS);
+  });
+});
+
 describe('help, list and empty input', () => {
   test.each(['', '   ', '\n\t', 'help', 'HELP', ' Help ', '-h', '--help', '-bh hi', '--HELP'])(
     '%j asks for help',
@@ -99,11 +115,10 @@ describe('help, list and empty input', () => {
     expect(parse(input).kind).toBe('list');
   });
 
-  test('options without text get help with a note, not a blank cow', () => {
-    const command = parse('-f dragon -W 30');
-    expect(command.kind).toBe('help');
-    expect(command.kind === 'help' ? command.note : undefined).toMatch(/Say something after the options/);
-    expect(parse('-- ').kind).toBe('help');
+  test('options without text get help saying why, not a blank cow', () => {
+    expect(parse('-f dragon -W 30')).toEqual({ kind: 'help', reason: 'no-text' });
+    expect(parse('-- ')).toEqual({ kind: 'help', reason: 'no-text' });
+    expect(parse('help')).toEqual({ kind: 'help' });
   });
 
   test('help or list inside text is just text', () => {
@@ -131,7 +146,10 @@ describe('unknown options and cows', () => {
     const far = errorOf('-f qqqqqqqqqqqq hi');
     expect(far).not.toContain('Did you mean');
     expect(far).toContain('`/cowsay list`');
-    expect(checkCowName('nope-nope-nope', catalog)).toEqual({ ok: false, message: expect.stringContaining('nope') });
+    expect(checkCowName('nope-nope-nope', catalog)).toEqual({
+      ok: false,
+      error: { kind: 'unknown-cow', name: 'nope-nope-nope', suggestion: undefined },
+    });
   });
 
   test('an option that needs a value and has none says so', () => {
@@ -174,7 +192,7 @@ describe('-W', () => {
   ])('rejects %j with the allowed range', (value) => {
     const checked = checkColumns(value);
     expect(checked.ok).toBe(false);
-    expect(checked.ok ? '' : checked.message).toContain('from 10 to 80');
+    expect(checked.ok ? '' : explain(checked.error)).toContain('from 10 to 80');
   });
 
   test('a negative width on the command line is a bad value, not an option', () => {
@@ -240,7 +258,7 @@ describe('eyes and tongue', () => {
   ])('rejects %s', (_what, value) => {
     const checked = checkFacePart(value, 'tongue');
     expect(checked.ok).toBe(false);
-    expect(checked.ok ? '' : checked.message).toContain(
+    expect(checked.ok ? '' : explain(checked.error)).toContain(
       `The tongue must be 1 or 2 visible characters taking at most ${MAX_FACE_COLUMNS} columns`,
     );
   });
@@ -267,7 +285,7 @@ describe('hostile input', () => {
     '..',
     'default.cow',
   ])('-f %j is refused: no cow name is a path', (name) => {
-    expect(parse(`-f ${name} hi`).kind).toBe('error');
+    expect(parse(`-f ${name} hi`).kind).toBe('invalid');
     expect(checkCowName(name, catalog).ok).toBe(false);
   });
 
@@ -301,6 +319,6 @@ describe('hostile input', () => {
   });
 
   test('a NUL in the options is an error, not a crash', () => {
-    expect(parse('-\u0000 hi').kind).toBe('error');
+    expect(parse('-\u0000 hi').kind).toBe('invalid');
   });
 });

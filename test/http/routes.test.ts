@@ -4,8 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { DEFAULT_OPTIONS } from '../../src/cowsay/options.js';
-import { renderCow } from '../../src/cowsay/render.js';
+import { COWS } from '../fixtures/cows.js';
 import {
   createFakeStore,
   type RunningApp,
@@ -48,12 +47,6 @@ function rawGet(target: string, headers: Record<string, string> = {}): Promise<{
     request.on('error', reject);
     request.end();
   });
-}
-
-async function expectedCow(text: string, options: Partial<typeof DEFAULT_OPTIONS> = {}): Promise<string> {
-  const rendered = renderCow(await testCatalog(), text, { ...DEFAULT_OPTIONS, ...options });
-  if (!rendered.ok) throw new Error(rendered.message);
-  return rendered.cow;
 }
 
 function expectSafeHeaders(response: TestResponse, contentType: string): void {
@@ -100,14 +93,14 @@ describe('GET /say', () => {
     expect(response.status).toBe(200);
     expectSafeHeaders(response, 'text/plain; charset=utf-8');
     expect(response.headers.get('vary')).toBe('Accept');
-    expect(response.text).toBe(`${await expectedCow('hello')}\n`);
+    expect(response.text).toBe(`${COWS.hello}\n`);
   });
 
   it("negotiates application/json: the seed service's {message: [lines]}", async () => {
     const response = await get('/say/hello', 'application/json');
     expect(response.status).toBe(200);
     expectSafeHeaders(response, 'application/json; charset=utf-8');
-    expect(response.json).toEqual({ message: (await expectedCow('hello')).split('\n') });
+    expect(response.json).toEqual({ message: COWS.hello.split('\n') });
   });
 
   it('answers anything else with HTML, the cow escaped in a <pre>', async () => {
@@ -129,28 +122,26 @@ describe('GET /say', () => {
   });
 
   it('says "moo" without a message', async () => {
-    const moo = `${await expectedCow('moo')}\n`;
+    const moo = `${COWS.moo}\n`;
     expect((await get('/say', 'text/plain')).text).toBe(moo);
     expect((await get('/say/', 'text/plain')).text).toBe(moo);
     expect((await get('/say/%20%20', 'text/plain')).text).toBe(moo);
   });
 
   it('joins several path segments with "/" and decodes escapes and unicode', async () => {
-    expect((await get('/say/and/or/not', 'text/plain')).text).toBe(`${await expectedCow('and/or/not')}\n`);
+    expect((await get('/say/and/or/not', 'text/plain')).text).toBe(`${COWS.andOrNot}\n`);
     expect((await get('/say/hello%20w%C3%B6rld%20%E6%97%A5%E6%9C%AC%20%F0%9F%90%84', 'text/plain')).text).toBe(
-      `${await expectedCow('hello wörld 日本 🐄')}\n`,
+      `${COWS.unicode}\n`,
     );
     // In a path, + is a plus sign, not a space.
-    expect((await get('/say/1+1', 'text/plain')).text).toBe(`${await expectedCow('1+1')}\n`);
+    expect((await get('/say/1+1', 'text/plain')).text).toBe(`${COWS.onePlusOne}\n`);
   });
 
   it('applies f, e, T, think and W exactly like /cowsay does', async () => {
     const response = await get('/say/Here%20be%20dragons?f=DRAGON&e=^^&T=U&think&W=12', 'text/plain');
     expect(response.status).toBe(200);
-    expect(response.text).toBe(
-      `${await expectedCow('Here be dragons', { cow: 'dragon', eyes: '^^', tongue: 'U', think: true, columns: 12 })}\n`,
-    );
-    expect((await get('/say/x?think=false', 'text/plain')).text).toBe(`${await expectedCow('x')}\n`);
+    expect(response.text).toBe(`${COWS.dragonThinksHereBeDragons}\n`);
+    expect((await get('/say/x?think=false', 'text/plain')).text).toBe(`${COWS.x}\n`);
   });
 
   it('escapes the message in HTML: a <script> in the message is text, not markup', async () => {

@@ -1,9 +1,10 @@
 import {
   codeBlock,
   decodeEntities,
-  escapeMrkdwn,
+  encodeEntities,
   inChannelCodeBlock,
   SECTION_TEXT_LIMIT,
+  somethingWentWrong,
 } from '../../src/slack/format.js';
 
 describe('Slack text formatting', () => {
@@ -15,7 +16,7 @@ describe('Slack text formatting', () => {
   });
 
   it('escapes mentions, broadcasts and links so they stay inert', () => {
-    expect(escapeMrkdwn('<!channel> <!here> <@U123> <https://evil.example|click> a&b')).toBe(
+    expect(encodeEntities('<!channel> <!here> <@U123> <https://evil.example|click> a&b')).toBe(
       '&lt;!channel&gt; &lt;!here&gt; &lt;@U123&gt; &lt;https://evil.example|click&gt; a&amp;b',
     );
   });
@@ -35,6 +36,20 @@ describe('Slack text formatting', () => {
     expect(inChannelCodeBlock(`${fits}x`, 'fallback')).toBeUndefined();
     // Escaping grows the text: 600 ampersands become 3,000 characters.
     expect(inChannelCodeBlock('&'.repeat(600), 'fallback')).toBeUndefined();
+  });
+
+  it('encodes entities the way Slack sends them, and decoding undoes it', () => {
+    const typed = 'a < b && c > d &lt;';
+    expect(encodeEntities(typed)).toBe('a &lt; b &amp;&amp; c &gt; d &amp;lt;');
+    expect(decodeEntities(encodeEntities(typed))).toBe(typed);
+  });
+
+  it('apologises with the request id, ephemerally, and keeps the id inert', () => {
+    expect(somethingWentWrong('req-123')).toEqual({
+      response_type: 'ephemeral',
+      text: 'Something went wrong on our side, sorry. Try again in a moment. (request id: req-123)',
+    });
+    expect(somethingWentWrong('<!channel>').text).toContain('&lt;!channel&gt;');
   });
 
   it('escapes the fallback text too', () => {

@@ -43,16 +43,16 @@ describe('Slack request signatures', () => {
   });
 
   it('rejects a timestamp 301 seconds old or 301 seconds in the future', () => {
-    expect(verifyExample({ now: exampleNow + 301 })).toEqual({ ok: false, reason: 'stale-timestamp' });
-    expect(verifyExample({ now: exampleNow - 301 })).toEqual({ ok: false, reason: 'stale-timestamp' });
+    expect(verifyExample({ now: exampleNow + 301 })).toEqual({ ok: false, error: 'stale-timestamp' });
+    expect(verifyExample({ now: exampleNow - 301 })).toEqual({ ok: false, error: 'stale-timestamp' });
   });
 
   it('rejects one flipped signature character, a tampered body and a wrong secret', () => {
     const flipped = `${SLACK_EXAMPLE.signature.slice(0, -1)}a`;
-    expect(verifyExample({ signature: flipped })).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(verifyExample({ signature: flipped })).toEqual({ ok: false, error: 'bad-signature' });
     expect(verifyExample({ body: SLACK_EXAMPLE.body.replace('roadrunner', 'coyote') })).toEqual({
       ok: false,
-      reason: 'bad-signature',
+      error: 'bad-signature',
     });
     const otherSecret = verifySignature(
       '0000000000000000000000000000000',
@@ -63,7 +63,7 @@ describe('Slack request signatures', () => {
       },
       exampleNow,
     );
-    expect(otherSecret).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(otherSecret).toEqual({ ok: false, error: 'bad-signature' });
   });
 
   it('rejects malformed signatures and timestamps without throwing', () => {
@@ -78,10 +78,10 @@ describe('Slack request signatures', () => {
       `V0=${hex}`,
       `v0=${hex.toUpperCase()}`,
     ]) {
-      expect(verifyExample({ signature })).toEqual({ ok: false, reason: 'bad-signature' });
+      expect(verifyExample({ signature })).toEqual({ ok: false, error: 'bad-signature' });
     }
     for (const timestamp of ['', 'abc', '1531420618.5', '-1531420618', ' 1531420618', '1e9', '99999999999999999999']) {
-      expect(verifyExample({ timestamp })).toEqual({ ok: false, reason: 'bad-timestamp' });
+      expect(verifyExample({ timestamp })).toEqual({ ok: false, error: 'bad-timestamp' });
     }
   });
 
@@ -95,7 +95,7 @@ describe('Slack request signatures', () => {
       ),
     ).toEqual({
       ok: false,
-      reason: 'missing-headers',
+      error: 'missing-headers',
     });
     expect(
       verifySignature(
@@ -105,7 +105,7 @@ describe('Slack request signatures', () => {
       ),
     ).toEqual({
       ok: false,
-      reason: 'missing-headers',
+      error: 'missing-headers',
     });
   });
 

@@ -5,11 +5,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { DEFAULT_OPTIONS } from '../../src/cowsay/options.js';
-import { renderCow } from '../../src/cowsay/render.js';
 import { runSlashCli } from '../../src/tools/slash-cli.js';
 import { parseCommandLine } from '../../src/tools/slash-client.js';
-import { type RunningApp, slackSignature, startTestApp, TEST_SIGNING_SECRET, testCatalog } from '../helpers.js';
+import { COWS } from '../fixtures/cows.js';
+import { type RunningApp, slackSignature, startTestApp, TEST_SIGNING_SECRET } from '../helpers.js';
 
 interface Run {
   code: number;
@@ -45,12 +44,6 @@ async function slash(
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
-async function cow(text: string, options: Partial<typeof DEFAULT_OPTIONS> = {}): Promise<string> {
-  const rendered = renderCow(await testCatalog(), text, { ...DEFAULT_OPTIONS, ...options });
-  if (!rendered.ok) throw new Error(rendered.message);
-  return rendered.cow;
-}
-
 describe('npm run slash against the running app', () => {
   let running: RunningApp;
   let port: number;
@@ -73,14 +66,14 @@ describe('npm run slash against the running app', () => {
 
   it('prints the cow as text, signed with the secret, sent to localhost:$PORT by default', async () => {
     const run = await slash(['/cowsay', '-f', 'dragon', 'hello'], { port });
-    expect(run).toEqual({ code: 0, stdout: `${await cow('hello', { cow: 'dragon' })}\n`, stderr: '' });
+    expect(run).toEqual({ code: 0, stdout: `${COWS.dragonHello}\n`, stderr: '' });
     expect(seen).toEqual([{ command: '/cowsay', text: '-f dragon hello', user: 'ULOCALUSER', channel: 'CLOCALCHAN' }]);
   });
 
   it('sends & < > as Slack does, and prints them back decoded, never live', async () => {
     const run = await slash(['/cowsay', '<!channel> & <@U123> say `hi`'], { port });
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(`${await cow('<!channel> & <@U123> say `hi`')}\n`);
+    expect(run.stdout).toBe(`${COWS.mentionsAndBackticks}\n`);
     expect(seen[0]?.text).toBe('&lt;!channel&gt; &amp; &lt;@U123&gt; say `hi`');
   });
 
@@ -96,7 +89,7 @@ describe('npm run slash against the running app', () => {
 
   it('accepts the whole command as one argument, keeping its line breaks', async () => {
     const run = await slash(['/cowsay -n one\ntwo'], { port });
-    expect(run.stdout).toBe(`${await cow('one\ntwo', { columns: undefined })}\n`);
+    expect(run.stdout).toBe(`${COWS.oneTwoUnwrapped}\n`);
   });
 
   it('reads one command per line from a pipe; a line without "/" goes to /chat', async () => {
@@ -106,8 +99,8 @@ describe('npm run slash against the running app', () => {
       ['/chat', 'hello board'],
       ['/cowsay', '-W 10 two words'],
     ]);
-    expect(run.stdout.startsWith(`${await cow('moo')}\n`)).toBe(true);
-    expect(run.stdout.endsWith(`${await cow('two words', { columns: 10 })}\n`)).toBe(true);
+    expect(run.stdout.startsWith(`${COWS.moo}\n`)).toBe(true);
+    expect(run.stdout.endsWith(`${COWS.twoWordsAt10}\n`)).toBe(true);
     // Whatever /chat answers, it is a reply (ephemeral, as /chat's are), not an error.
     expect(run.stdout).toContain('(only visible to you)');
     expect(run.stderr).toBe('');
