@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * Runs a tool from src/tools (`npm run slash`, `npm run manifest`, `npm run dev`) from its build in dist/,
- * building first when dist/ is missing or older than the sources. A fresh clone needs no separate build
- * step, and a second run starts at once instead of waiting for the compiler.
+ * Runs a dev tool from tools/ (`npm run slash`, `npm run manifest`, `npm run dev`) from its own build in
+ * dist/tools/, which is not part of the production build. It builds first when that is missing or older than
+ * the sources, so a fresh clone needs no separate step and a second run starts at once.
  *
  *   node scripts/run-tool.mjs slash|manifest|dev [arguments…]
  */
@@ -13,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TOOLS = ['slash', 'manifest', 'dev'];
+const TSCONFIG = join(root, 'tools', 'tsconfig.json');
 
 const [tool, ...args] = process.argv.slice(2);
 if (tool === undefined || !TOOLS.includes(tool)) {
@@ -20,13 +21,12 @@ if (tool === undefined || !TOOLS.includes(tool)) {
   process.exit(2);
 }
 
-const target = join(root, 'dist', 'tools', `${tool}.js`);
+// tools/tsconfig.json compiles from the repository root, so the tools land in dist/tools/tools/.
+const target = join(root, 'dist', 'tools', 'tools', `${tool}.js`);
 if (isStale(target)) {
   // The compiler's own output goes to standard error, so `npm run -s manifest > manifest.yml` stays clean.
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const build = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {
-    stdio: ['ignore', 2, 2],
-  });
+  const build = spawnSync(process.execPath, [tsc, '-p', TSCONFIG], { stdio: ['ignore', 2, 2] });
   if (build.status !== 0 || !existsSync(target)) {
     console.error('The build failed (see above). Fix it, or run `npm install` if dependencies are missing.');
     process.exit(1);
@@ -40,8 +40,8 @@ await import(pathToFileURL(target).href);
 function isStale(built) {
   if (!existsSync(built)) return true;
   const builtAt = statSync(built).mtimeMs;
-  const inputs = [join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json'), join(root, 'package-lock.json')];
-  return [...inputs, ...sourceFiles(join(root, 'src'))].some(
+  const inputs = [join(root, 'tsconfig.json'), TSCONFIG, join(root, 'package-lock.json')];
+  return [...inputs, ...sourceFiles(join(root, 'src')), ...sourceFiles(join(root, 'tools'))].some(
     (file) => existsSync(file) && statSync(file).mtimeMs > builtAt,
   );
 }

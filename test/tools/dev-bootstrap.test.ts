@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parse } from 'dotenv';
 import { loadLocalToolSettings, parseConfig } from '../../src/config.js';
-import { ensureDevDotenv } from '../../src/tools/dev-bootstrap.js';
-import { runSlashCli } from '../../src/tools/slash-cli.js';
+import { ensureDevDotenv } from '../../tools/dev-bootstrap.js';
+import { runSlashCli } from '../../tools/slash-cli.js';
 import { startTestApp } from '../helpers.js';
 
 let dir: string;

@@ -4,7 +4,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { parse } from 'yaml';
-import { readManifestTemplate, runManifestCli } from '../../src/tools/manifest-generator.js';
+import { readManifestTemplate, runManifestCli } from '../../tools/manifest-generator.js';
 import { manifestSchemaErrors } from '../helpers.js';
 
 interface Manifest {

@@ -5,8 +5,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { runSlashCli } from '../../src/tools/slash-cli.js';
-import { parseCommandLine } from '../../src/tools/slash-client.js';
+import { runSlashCli } from '../../tools/slash-cli.js';
+import { parseCommandLine } from '../../tools/slash-client.js';
 import { COWS } from '../fixtures/cows.js';
 import { type RunningApp, slackSignature, startTestApp, TEST_SIGNING_SECRET } from '../helpers.js';
 

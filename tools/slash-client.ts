@@ -6,11 +6,11 @@
  * https://docs.slack.dev/interactivity/implementing-slash-commands
  */
 import { randomBytes } from 'node:crypto';
-import { computeSignature } from '../slack/signature.js';
+import { SLACK_ANSWER_MS } from '../src/deadline.js';
+import { shorten } from '../src/shorten.js';
+import { encodeEntities } from '../src/slack/format.js';
+import { computeSignature } from '../src/slack/signature.js';
 import { type ReplyText, readReply } from './reply-text.js';
-
-/** Slack waits this long for a slash command's answer, then shows the user an `operation_timeout` error. */
-export const SLACK_TIMEOUT_MS = 3000;
 
 export interface SlashClientOptions {
   /** The app's Slack endpoint, e.g. http://localhost:3000/slack/events. */
@@ -53,34 +53,17 @@ export function parseCommandLine(line: string): SlashCommandLine | undefined {
 
 export function createSlashClient(options: SlashClientOptions): SlashClient {
   const { url, signingSecret } = options;
-  const timeoutMs = options.timeoutMs ?? SLACK_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? SLACK_ANSWER_MS;
   const userId = options.userId ?? DEFAULT_USER_ID;
   const channelId = options.channelId ?? DEFAULT_CHANNEL_ID;
   const userName = userId === DEFAULT_USER_ID ? 'you' : userId.toLowerCase();
 
   return {
-    async send({ command, text }) {
-      const body = new URLSearchParams({
-        token: 'local-slash-client',
-        team_id: LOCAL_TEAM.id,
-        team_domain: LOCAL_TEAM.domain,
-        channel_id: channelId,
-        channel_name: channelId === DEFAULT_CHANNEL_ID ? 'general' : channelId.toLowerCase(),
-        user_id: userId,
-        user_name: userName,
-        command,
-        // Slack sends these three characters as entities; the app decodes them.
-        text: encodeEntities(text),
-        api_app_id: 'ALOCALAPP',
-        is_enterprise_install: 'false',
-        response_url: `https://hooks.slack.com/commands/${LOCAL_TEAM.id}/0/local-slash-client`,
-        trigger_id: `0.0.${randomBytes(8).toString('hex')}`,
-      }).toString();
+    async send(line) {
+      const body = commandBody(line, userId, userName, channelId);
       const timestamp = String(Math.floor(Date.now() / 1000));
-
-      let response: Response;
       try {
-        response = await fetch(url, {
+        const response = await fetch(url, {
           method: 'POST',
           headers: {
             'Content-Type': 'application/x-www-form-urlencoded',
@@ -92,43 +75,61 @@ export function createSlashClient(options: SlashClientOptions): SlashClient {
           signal: AbortSignal.timeout(timeoutMs),
           redirect: 'manual',
         });
+        const replyBody = await response.text();
+        return outcomeOf(response.status, replyBody, url, { [userId]: userName });
       } catch (error) {
         return failure(error, url, timeoutMs);
       }
-
-      let replyBody: string;
-      try {
-        replyBody = await response.text();
-      } catch (error) {
-        return failure(error, url, timeoutMs);
-      }
-      if (response.status === 200) {
-        return { ok: true, reply: readReply(replyBody, { userNames: { [userId]: userName } }) };
-      }
-      if (response.status === 401) {
-        return {
-          ok: false,
-          problem: 'unauthorized',
-          message:
-            `The app refused the request's signature (401). The SLACK_SIGNING_SECRET this client read (from the ` +
-            'environment or .env) is not the one the running app uses: run both from the same folder, with the same .env.',
-        };
-      }
-      if (response.status === 404) {
-        return {
-          ok: false,
-          problem: 'refused',
-          message:
-            `Nothing handles Slack requests at ${url} (404). If the app runs in Socket Mode (SLACK_APP_TOKEN is set), ` +
-            'it takes commands from Slack only: unset SLACK_APP_TOKEN to try it with this client.',
-        };
-      }
-      return {
-        ok: false,
-        problem: 'refused',
-        message: `The app answered ${response.status}: ${oneLine(replyBody)}`,
-      };
     },
+  };
+}
+
+/** The form fields Slack sends with a slash command. */
+function commandBody({ command, text }: SlashCommandLine, userId: string, userName: string, channelId: string): string {
+  return new URLSearchParams({
+    token: 'local-slash-client',
+    team_id: LOCAL_TEAM.id,
+    team_domain: LOCAL_TEAM.domain,
+    channel_id: channelId,
+    channel_name: channelId === DEFAULT_CHANNEL_ID ? 'general' : channelId.toLowerCase(),
+    user_id: userId,
+    user_name: userName,
+    command,
+    // Slack sends these three characters as entities; the app decodes them.
+    text: encodeEntities(text),
+    api_app_id: 'ALOCALAPP',
+    is_enterprise_install: 'false',
+    response_url: `https://hooks.slack.com/commands/${LOCAL_TEAM.id}/0/local-slash-client`,
+    trigger_id: `0.0.${randomBytes(8).toString('hex')}`,
+  }).toString();
+}
+
+/** What the app's answer means for the user, with the fix when it is a set-up problem. */
+function outcomeOf(status: number, body: string, url: string, userNames: Record<string, string>): SlashOutcome {
+  if (status === 200) return { ok: true, reply: readReply(body, { userNames }) };
+  if (status === 401) {
+    return {
+      ok: false,
+      problem: 'unauthorized',
+      message:
+        `The app refused the request's signature (401). The SLACK_SIGNING_SECRET this client read (from the ` +
+        'environment or .env) is not the one the running app uses: run both from the same folder, with the same .env.',
+    };
+  }
+  if (status === 404) {
+    return {
+      ok: false,
+      problem: 'refused',
+      message:
+        `Nothing handles Slack requests at ${url} (404). If the app runs in Socket Mode (SLACK_APP_TOKEN is set), ` +
+        'it takes commands from Slack only: unset SLACK_APP_TOKEN to try it with this client.',
+    };
+  }
+  const line = shorten(body, 200).trim();
+  return {
+    ok: false,
+    problem: 'refused',
+    message: `The app answered ${status}: ${line === '' ? '(empty body)' : line}`,
   };
 }
 
@@ -159,13 +160,4 @@ function failure(error: unknown, url: string, timeoutMs: number): SlashOutcome {
 /** fetch wraps the network error (ECONNREFUSED, ENOTFOUND…) in its `cause`; this reads such fields safely. */
 function propertyOf(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-}
-
-function encodeEntities(text: string): string {
-  return text.replace(/[&<>]/g, (char) => (char === '&' ? '&amp;' : char === '<' ? '&lt;' : '&gt;'));
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line === '' ? '(empty body)' : line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }

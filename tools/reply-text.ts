@@ -4,6 +4,7 @@
  * and `&amp; &lt; &gt;` the characters they stand for.
  * https://docs.slack.dev/messaging/formatting-message-text
  */
+import { decodeEntities } from '../src/slack/format.js';
 
 export interface ReplyText {
   /** Slack shows an ephemeral reply only to the user who ran the command. */
@@ -145,11 +146,6 @@ function ago(date: Date, now: Date): string {
   for (const [unit, size] of units)
     if (Math.abs(seconds) >= size) return format.format(-Math.round(seconds / size), unit);
   return 'just now';
-}
-
-/** One pass, so `&amp;lt;` (someone who typed `&lt;`) reads `&lt;`. */
-function decodeEntities(text: string): string {
-  return text.replace(/&(amp|lt|gt);/g, (_match, name: string) => (name === 'amp' ? '&' : name === 'lt' ? '<' : '>'));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -4,16 +4,15 @@
  * is edited as a document, not as text, so comments and layout survive and no value given on the command
  * line can break out of its string.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
-
-export const MANIFEST_URL = new URL('../../manifest.yml', import.meta.url);
+import { SLACK_EVENTS_PATH } from '../src/slack/receiver.js';
 
 export type ManifestTarget = { kind: 'url'; url: string } | { kind: 'socket-mode' };
 
 /** Keys whose values are URLs Slack sends requests to. */
 const REQUEST_URL_KEYS = new Set(['url', 'request_url']);
-const SLACK_EVENTS_PATH = '/slack/events';
 
 /**
  * Checks the app's public URL and returns the base that request paths are appended to (origin plus any path
@@ -111,8 +110,19 @@ function removeEmptyRequestUrlSections(settings: unknown): void {
   }
 }
 
+/**
+ * manifest.yml beside the nearest package.json above this file: the file runs from tools/ (tests) and from
+ * its build in dist/tools/tools/ (`npm run manifest`), at different depths.
+ */
+export function manifestUrl(): URL {
+  for (let folder = new URL('.', import.meta.url); ; folder = new URL('..', folder)) {
+    if (existsSync(new URL('package.json', folder))) return new URL('manifest.yml', folder);
+    if (folder.pathname === '/') throw new Error('manifest.yml not found: run this from the repository.');
+  }
+}
+
 export function readManifestTemplate(): Promise<string> {
-  return readFile(MANIFEST_URL, 'utf8');
+  return readFile(manifestUrl(), 'utf8');
 }
 
 export const MANIFEST_USAGE = `Usage: npm run manifest -- --url https://your-app.example.com

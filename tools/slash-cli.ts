@@ -4,7 +4,9 @@
  * tests drive it exactly as the terminal does.
  */
 import { createInterface } from 'node:readline';
-import type { LocalToolSettings } from '../config.js';
+import type { LocalToolSettings } from '../src/config.js';
+import { SLACK_ID } from '../src/slack/ids.js';
+import { SLACK_EVENTS_PATH } from '../src/slack/receiver.js';
 import type { ReplyText } from './reply-text.js';
 import { createSlashClient, parseCommandLine, type SlashClient, type SlashOutcome } from './slash-client.js';
 
@@ -141,7 +143,7 @@ type ParsedArguments =
  * `/` it is a /chat message, as in the REPL).
  */
 function parseArguments(argv: readonly string[], port: number): ParsedArguments {
-  let url = `http://localhost:${port}/slack/events`;
+  let url = `http://localhost:${port}${SLACK_EVENTS_PATH}`;
   let userId: string | undefined;
   let channelId: string | undefined;
   let index = 0;
@@ -159,11 +161,10 @@ function parseArguments(argv: readonly string[], port: number): ParsedArguments 
         return { error: `--url must be an http:// or https:// URL (got ${JSON.stringify(value)}).` };
       url = value;
     } else if (name === '--user') {
-      if (!/^[UW][A-Z0-9]{2,20}$/.test(value)) return { error: '--user must be a Slack user ID such as U0123ABCD.' };
+      if (!SLACK_ID.user.test(value)) return { error: '--user must be a Slack user ID such as U0123ABCD.' };
       userId = value;
     } else if (name === '--channel') {
-      if (!/^[CDG][A-Z0-9]{2,20}$/.test(value))
-        return { error: '--channel must be a Slack channel ID such as C0123ABCD.' };
+      if (!SLACK_ID.channel.test(value)) return { error: '--channel must be a Slack channel ID such as C0123ABCD.' };
       channelId = value;
     } else {
       return { error: `Unknown option ${JSON.stringify(name)}.` };
