@@ -216,7 +216,6 @@ export interface CapturingLogger extends Logger {
 export function createCapturingLogger(): CapturingLogger {
   const lines: string[] = [];
   let level = 'info';
-  let name = 'test';
   const record =
     (kind: string) =>
     (...message: unknown[]) => {
@@ -232,10 +231,8 @@ export function createCapturingLogger(): CapturingLogger {
       level = next;
     },
     getLevel: () => level as ReturnType<Logger['getLevel']>,
-    setName: (next) => {
-      name = next;
-      void name;
-    },
+    // Lines are kept bare, so a name would only be noise.
+    setName: () => {},
   };
 }
 
@@ -287,14 +284,20 @@ export interface RunningApp {
 
 /** Builds the real app (real receiver, real Bolt, real HTTP server) on a free port. */
 export async function startTestApp(
-  options: { store?: MessageStore; config?: Config; logger?: CapturingLogger; httpLimits?: Partial<HttpLimits> } = {},
+  options: {
+    store?: MessageStore;
+    config?: Config;
+    logger?: CapturingLogger;
+    catalog?: CowCatalog;
+    httpLimits?: Partial<HttpLimits>;
+  } = {},
 ): Promise<RunningApp> {
   const logger = options.logger ?? createCapturingLogger();
   const store = options.store ?? createFakeStore();
   const app = createCowsayApp({
     config: options.config ?? testConfig(),
     store,
-    catalog: await testCatalog(),
+    catalog: options.catalog ?? (await testCatalog()),
     logger,
     httpLimits: options.httpLimits,
   });

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { manifestSchemaErrors } from './helpers.js';
+import { registerCommands } from '../src/commands/index.js';
+import type { BoltRoutes } from '../src/commands/router.js';
+import { MODE_LETTERS } from '../src/cowsay/options.js';
+import { createFakeStore, manifestSchemaErrors, testCatalog } from './helpers.js';
 
 const manifestText = readFileSync(new URL('../manifest.yml', import.meta.url), 'utf8');
 
@@ -11,20 +14,48 @@ interface SlashCommand {
   usage_hint: string;
 }
 
+/** What the app registers with Bolt, by kind, recorded from the real routing table. */
+async function registered(): Promise<{ commands: string[]; shortcuts: string[] }> {
+  const commands: string[] = [];
+  const shortcuts: string[] = [];
+  const app = {
+    command: (name: string) => void commands.push(name),
+    action: () => {},
+    shortcut: (callbackId: string) => void shortcuts.push(callbackId),
+    error: () => {},
+  } as unknown as BoltRoutes & Parameters<typeof registerCommands>[0];
+  registerCommands(app, { catalog: await testCatalog(), store: createFakeStore() });
+  return { commands, shortcuts };
+}
+
 describe('manifest.yml', () => {
   const manifest = parse(manifestText) as {
-    features: { slash_commands: SlashCommand[] };
+    features: { slash_commands: SlashCommand[]; shortcuts?: Array<{ callback_id: string }> };
     oauth_config: { scopes: { bot: string[] } };
     settings: { socket_mode_enabled: boolean };
   };
+
+  it('declares exactly the commands and shortcuts the app registers', async () => {
+    const app = await registered();
+    const sorted = (names: string[]) => [...names].sort();
+    expect(sorted(manifest.features.slash_commands.map((command) => command.command))).toEqual(sorted(app.commands));
+    expect(sorted((manifest.features.shortcuts ?? []).map((shortcut) => shortcut.callback_id))).toEqual(
+      sorted(app.shortcuts),
+    );
+    expect(app.commands.length).toBeGreaterThan(0);
+  });
+
+  it('hints at every /cowsay mode letter', () => {
+    const cowsay = manifest.features.slash_commands.find((command) => command.command === '/cowsay');
+    expect(cowsay?.usage_hint).toContain(`[-${MODE_LETTERS.join('')}]`);
+  });
 
   it("validates against Slack's app manifest schema", () => {
     expect(manifestSchemaErrors(manifest)).toEqual([]);
   });
 
-  it('declares /cowsay and /chat at /slack/events, each with a description and usage hint', () => {
+  it('sends every command to /slack/events, each with a description and usage hint', () => {
     const commands = manifest.features.slash_commands;
-    expect(commands.map((command) => command.command)).toEqual(['/cowsay', '/chat']);
     for (const command of commands) {
       expect(new URL(command.url).pathname).toBe('/slack/events');
       expect(command.url.startsWith('https://')).toBe(true);
