@@ -3,6 +3,8 @@
 export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
+  // The process tests start dist/index.js; this builds it when src/ is newer.
+  globalSetup: '<rootDir>/test/global-setup.mjs',
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

@@ -20,6 +20,7 @@ import { chromium } from 'playwright-core';
 import { createCowsayApp } from '../dist/app.js';
 import { parseConfig } from '../dist/config.js';
 import { loadCowCatalog } from '../dist/cowsay/cows.js';
+import { pageOnlyStore } from './page-only-store.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const docs = join(root, 'docs');
@@ -30,16 +31,6 @@ const PAGES = [
   { path: '/say/Hello%2C%20web!?f=tux', file: 'say-page.png', fullPage: false },
 ];
 
-/** The pages only need a store for /healthz, which is not rendered here. */
-const store = {
-  post: async () => {
-    throw new Error('not used');
-  },
-  latest: async () => [],
-  delete: async () => 'not-found',
-  ping: async () => {},
-  close: async () => {},
-};
 const quiet = {
   debug() {},
   info() {},
@@ -52,7 +43,7 @@ const quiet = {
 
 const app = createCowsayApp({
   config: parseConfig({ SLACK_SIGNING_SECRET: randomBytes(32).toString('hex'), PORT: '0' }),
-  store,
+  store: pageOnlyStore,
   catalog: await loadCowCatalog(),
   logger: quiet,
 });

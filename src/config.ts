@@ -31,6 +31,7 @@ export interface Config {
 }
 
 export const DEFAULT_SQLITE_PATH = './data/cowsay.db';
+export const DEFAULT_PORT = 3000;
 const LOG_LEVELS: readonly LogLevelName[] = ['debug', 'info', 'warn', 'error'];
 
 export class ConfigError extends Error {
@@ -95,7 +96,7 @@ export function parseConfig(env: Env): Config {
     );
   }
 
-  let port = 3000;
+  let port = DEFAULT_PORT;
   const rawPort = read('PORT');
   if (rawPort !== undefined) {
     const parsed = /^\d{1,5}$/.test(rawPort) ? Number(rawPort) : Number.NaN;
@@ -208,6 +209,7 @@ export function loadLocalToolSettings(env?: Env): LocalToolSettings {
   const source = env ?? process.env;
   const signingSecret = source.SLACK_SIGNING_SECRET?.trim() || undefined;
   const rawPort = source.PORT?.trim() ?? '';
-  const port = /^\d{1,5}$/.test(rawPort) && Number(rawPort) >= 1 && Number(rawPort) <= 65535 ? Number(rawPort) : 3000;
+  const port =
+    /^\d{1,5}$/.test(rawPort) && Number(rawPort) >= 1 && Number(rawPort) <= 65535 ? Number(rawPort) : DEFAULT_PORT;
   return { signingSecret, port };
 }

@@ -100,10 +100,13 @@ describe('configuration', () => {
       port: 8080,
       logLevel: 'debug',
     });
-    for (const port of ['-1', '65536', '80.5', '0x50', '']) {
-      const problems = port === '' ? [] : problemsOf({ SLACK_SIGNING_SECRET: SECRET, PORT: port });
-      if (port !== '') expect(problems[0]).toContain('PORT');
+    for (const port of ['-1', '65536', '80.5', '0x50', 'eighty']) {
+      expect(problemsOf({ SLACK_SIGNING_SECRET: SECRET, PORT: port })).toEqual([expect.stringContaining('PORT')]);
     }
+    // An empty or blank PORT (as .env.example leaves it) means unset: the default port.
+    expect(parseConfig({ SLACK_SIGNING_SECRET: SECRET, PORT: '' }).port).toBe(3000);
+    expect(parseConfig({ SLACK_SIGNING_SECRET: SECRET, PORT: '  ' }).port).toBe(3000);
+    expect(parseConfig({ SLACK_SIGNING_SECRET: SECRET, PORT: '0' }).port).toBe(0);
   });
 
   it('returns a frozen object', () => {

@@ -1,8 +1,9 @@
 /**
  * The built app as a process, the way the Procfile starts it: start-up faults, SIGTERM with requests in
- * flight, and what a full run writes to its log. `npm test` builds dist/ before jest runs.
+ * flight, and what a full run writes to its log. Jest's global set-up builds dist/ when src/ is newer.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,7 +35,7 @@ afterEach(() => {
   children.clear();
 });
 beforeAll(() => {
-  if (!existsSync(ENTRY)) throw new Error('dist/index.js is missing: run `npm run build` (npm test does) first.');
+  if (!existsSync(ENTRY)) throw new Error('dist/index.js is missing: Jest’s global set-up should have built it.');
   workDir = mkdtempSync(join(tmpdir(), 'cowsay-process-'));
 });
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -128,12 +129,13 @@ describe('start-up faults: one clear line and a non-zero exit', () => {
     expectOneClearLine(started.output(), /failed to start: .*(SQLite|database|directory)/i);
   });
 
-  it('unreachable PostgreSQL, without showing its password', async () => {
-    const port = await freePort();
+  it('unreachable PostgreSQL, without showing its password even at debug level', async () => {
+    // Needs no PostgreSQL server (port 1 refuses), so the password check means something on SQLite-only runs.
     const started = spawnApp({
       SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
       PORT: '0',
-      DATABASE_URL: `postgres://cowsay:hunter2-password@127.0.0.1:${port}/cowsay`,
+      LOG_LEVEL: 'debug',
+      DATABASE_URL: 'postgres://cowsay:hunter2-password@127.0.0.1:1/cowsay',
     });
     expect(await started.exited).toBe(1);
     expectOneClearLine(started.output(), /failed to start: .*(PostgreSQL|database)/i);
@@ -151,19 +153,21 @@ describe('SIGTERM', () => {
     });
     await waitForListening(started, port);
 
-    // A request in flight: headers and half the body sent, the rest after SIGTERM.
+    // A request in flight: the server has read its headers (it said 100 Continue) and half the body when
+    // SIGTERM arrives; the rest is sent once the app says it is stopping.
     const body = slashCommandBody({ command: '/cowsay', text: 'goodbye' });
     const timestamp = String(nowSeconds());
+    const request = httpRequest(`http://127.0.0.1:${port}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'Content-Length': Buffer.byteLength(body),
+        'X-Slack-Request-Timestamp': timestamp,
+        'X-Slack-Signature': slackSignature(TEST_SIGNING_SECRET, timestamp, body),
+        Expect: '100-continue',
+      },
+    });
     const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const request = httpRequest(`http://127.0.0.1:${port}/slack/events`, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/x-www-form-urlencoded',
-          'Content-Length': Buffer.byteLength(body),
-          'X-Slack-Request-Timestamp': timestamp,
-          'X-Slack-Signature': slackSignature(TEST_SIGNING_SECRET, timestamp, body),
-        },
-      });
       request.on('response', (response) => {
         let text = '';
         response.on('data', (chunk: Buffer) => {
@@ -172,12 +176,13 @@ describe('SIGTERM', () => {
         response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
       });
       request.on('error', reject);
-      request.write(body.slice(0, 40));
-      setTimeout(() => {
-        started.child.kill('SIGTERM');
-        setTimeout(() => request.end(body.slice(40)), 300);
-      }, 200);
     });
+    request.flushHeaders();
+    await once(request, 'continue');
+    await new Promise<void>((resolve) => request.write(body.slice(0, 40), () => resolve()));
+    started.child.kill('SIGTERM');
+    await outputContaining(started, 'SIGTERM received');
+    request.end(body.slice(40));
 
     const answered = await inFlight;
     expect(answered.status).toBe(200);
@@ -298,7 +303,7 @@ describe('secrets in the log', () => {
       SLACK_SIGNING_SECRET: 'log-check-signing-secret-7f3a9c21',
       SLACK_BOT_TOKEN: fakeSlackToken('xoxb', '0000000000', '1111111111', 'logchecktokenvalue'),
     };
-    const databaseUrl = process.env.TEST_DATABASE_URL;
+    const databaseUrl = process.env.TEST_DATABASE_URL || undefined;
     const password = 'log-check-db-password-5e1d';
     const started = spawnApp({
       ...secrets,
@@ -322,13 +327,40 @@ describe('secrets in the log', () => {
     started.child.kill('SIGTERM');
     expect(await started.exited).toBe(0);
 
-    const log = started.output();
+    let log = started.output();
+    if (databaseUrl === undefined) {
+      // Without PostgreSQL the run above had no password to leak; this one has, and fails to connect with it.
+      const failing = spawnApp({
+        ...secrets,
+        PORT: '0',
+        LOG_LEVEL: 'debug',
+        DATABASE_URL: `postgres://cowsay:${password}@127.0.0.1:1/cowsay`,
+      });
+      expect(await failing.exited).toBe(1);
+      log += failing.output();
+    }
     expect(log.length).toBeGreaterThan(0);
     expect(log).not.toContain(secrets.SLACK_SIGNING_SECRET);
     expect(log).not.toContain(secrets.SLACK_BOT_TOKEN);
     expect(log).not.toContain(password);
   }, 30_000);
 });
+
+/** Resolves once the app has written `text` to its output. */
+function outputContaining(started: Started, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!started.output().includes(text)) return;
+      started.child.stdout?.off('data', check);
+      started.child.stderr?.off('data', check);
+      resolve();
+    };
+    started.child.stdout?.on('data', check);
+    started.child.stderr?.on('data', check);
+    started.child.once('exit', () => reject(new Error(`exited before writing ${JSON.stringify(text)}`)));
+    check();
+  });
+}
 
 /** The test database URL with a password added: trust authentication ignores it, so the app still connects. */
 function withPassword(url: string, password: string): string {

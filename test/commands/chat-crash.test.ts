@@ -3,11 +3,9 @@
  * of posts, is killed with SIGKILL the moment the last acknowledgement arrives, and every acknowledged
  * post must be in the database afterwards, read without the app's code.
  *
- * Needs `dist/`: `npm test` builds before running Jest; when run alone, this file builds if `dist/` is
- * missing or older than `src/`.
+ * Runs `dist/`, which Jest's global set-up builds when it is missing or older than `src/`.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -17,28 +15,6 @@ import { createTempDir, createTestSchema, describeWithPostgres, type TempDir } f
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const entry = join(root, 'dist', 'index.js');
 const BURST = 40;
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, name.name);
-    newest = Math.max(newest, name.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-beforeAll(() => {
-  if (!existsSync(entry) || statSync(entry).mtimeMs < newestMtime(join(root, 'src'))) {
-    execFileSync(
-      process.execPath,
-      [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-      {
-        cwd: root,
-        stdio: 'inherit',
-      },
-    );
-  }
-}, 120_000);
 
 interface Child {
   process: ChildProcess;

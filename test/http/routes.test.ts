@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { MODE_LETTERS } from '../../src/cowsay/options.js';
 import { COWS } from '../fixtures/cows.js';
 import {
   createFakeStore,
@@ -78,6 +79,11 @@ describe('GET /', () => {
     const style = /<style>([\s\S]*?)<\/style>/.exec(response.text)?.[1] ?? '';
     const hash = createHash('sha256').update(style).digest('base64');
     expect(response.headers.get('content-security-policy')).toContain(`style-src 'sha256-${hash}'`);
+  });
+
+  it('lists every /cowsay mode letter', async () => {
+    const response = await get('/');
+    expect(response.text).toContain(`<code>${MODE_LETTERS.map((letter) => `-${letter}`).join(' ')}</code>`);
   });
 
   it('lists every cow as a /say link', async () => {

@@ -144,44 +144,67 @@ describe('SQLite store', () => {
     await store.close();
   });
 
-  it('holds the post limit across processes sharing the file: 4 processes, 80 takes, 10 tokens', async () => {
+  it('holds the post limit across processes sharing the file: 4 processes, 400 takes, 10 tokens', async () => {
     const path = dir.file('processes.db');
     const store = await createSqliteStore({ path });
     await store.close(); // migrated
     // Each process runs the store's statement the way takeToken does (an IMMEDIATE transaction), on the same
-    // bucket with the same clock, all starting at one agreed instant so that their takes overlap.
+    // bucket with the same clock. Each says "ready" once it is set up and starts only on "go", which is sent
+    // when all four are ready, however slowly they were spawned; each reports when its takes began and ended.
     const script = `
       import Database from 'better-sqlite3';
-      const [path, sql, startAt] = process.argv.slice(1);
+      const [path, sql] = process.argv.slice(1);
       const db = new Database(path, { timeout: 10000 });
       const take = db.prepare(sql);
       const params = { enterprise: '', team: 'T1', channel: 'CPROC', user: 'U1', interval: 15000, headroom: 135000, now: 1800000000000 };
       const once = db.transaction(() => take.get(params).allowed === 1);
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
-      let allowed = 0;
-      for (let n = 0; n < 20; n += 1) if (once.immediate()) allowed += 1;
-      db.close();
-      process.stdout.write(String(allowed));`;
+      process.stdout.write('ready\\n');
+      process.stdin.once('data', () => {
+        const began = performance.timeOrigin + performance.now();
+        let allowed = 0;
+        for (let n = 0; n < 100; n += 1) if (once.immediate()) allowed += 1;
+        const ended = performance.timeOrigin + performance.now();
+        db.close();
+        process.stdout.write(JSON.stringify({ allowed, began, ended }));
+        process.stdin.destroy();
+      });`;
     const root = fileURLToPath(new URL('../..', import.meta.url));
-    const startAt = String(Date.now() + 1500);
-    const run = () =>
-      new Promise<number>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--input-type=module', '-e', script, path, SQLITE_TAKE_SQL, startAt], {
-          cwd: root,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let output = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-        });
-        child.stderr.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-        });
-        child.once('error', reject);
-        child.once('exit', (code) => (code === 0 ? resolve(Number(output)) : reject(new Error(output))));
+    const children = Array.from({ length: 4 }, () =>
+      spawn(process.execPath, ['--input-type=module', '-e', script, path, SQLITE_TAKE_SQL], {
+        cwd: root,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      }),
+    );
+    const outputs = children.map((child) => {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
       });
-    const allowed = await Promise.all([run(), run(), run(), run()]);
-    expect(allowed.reduce((sum, count) => sum + count, 0)).toBe(10);
+      child.stderr.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      const ready = new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', () => output.startsWith('ready\n') && resolve());
+        child.once('exit', () => reject(new Error(`a process exited before it was ready:\n${output}`)));
+      });
+      const report = new Promise<{ allowed: number; began: number; ended: number }>((resolve, reject) => {
+        child.once('error', reject);
+        child.once('exit', (code) =>
+          code === 0 ? resolve(JSON.parse(output.slice('ready\n'.length))) : reject(new Error(output)),
+        );
+      });
+      return { ready, report };
+    });
+    await Promise.all(outputs.map((output) => output.ready));
+    for (const child of children) child.stdin.write('go\n');
+    const reports = await Promise.all(outputs.map((output) => output.report));
+    expect(reports.reduce((sum, report) => sum + report.allowed, 0)).toBe(10);
+    // The point is concurrency: a process whose takes ran while no other's did proved nothing, so each one's
+    // run of takes must overlap another's. (The barrier makes this hold however slowly they were spawned.)
+    const alone = reports.filter((report) =>
+      reports.every((other) => other === report || other.ended < report.began || other.began > report.ended),
+    );
+    expect({ alone, reports }).toEqual({ alone: [], reports });
   });
 
   it('reports a post-limit check blocked by another process’s write lock as unavailable', async () => {
