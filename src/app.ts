@@ -1,6 +1,6 @@
 /**
- * Builds the app from its parts: a Bolt `App` with our receiver and commands, and the HTTP server.
- * No process concerns here (no signals, no exit), so tests build it with any config and store on port 0.
+ * Composition: Bolt's `App` with our receiver and the commands' routing table, and the HTTP server with the
+ * Slack receiver mounted beside the web routes. No signals or exits, so tests build it on port 0.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,20 +24,13 @@ export interface AppDependencies {
   store: MessageStore;
   catalog: CowCatalog;
   logger: Logger;
-  /**
-   * Where Socket Mode asks Slack for its WebSocket URL (Slack's Web API by default). Tests point it at a
-   * local stand-in, since Slack itself is not reachable from them.
-   */
+  /** Where Socket Mode asks for its WebSocket URL; tests point it at a local stand-in for Slack. */
   slackApiUrl?: string;
   /** Overrides of the HTTP server's limits beyond what the config sets; tests shorten and shrink them. */
   httpLimits?: Partial<HttpLimits>;
 }
 
-/**
- * How Slack's requests reach the app. With an app-level token the app opens a WebSocket to Slack (Socket
- * Mode: no public URL needed, handy for development); otherwise Slack POSTs to `/slack/events`. Either way
- * the HTTP server serves the GET routes on PORT.
- */
+/** With an app-level token the app opens a WebSocket to Slack (no public URL needed); otherwise Slack POSTs. */
 export type SlackConnection = { mode: 'http'; signingSecret: string } | { mode: 'socket'; appToken: string };
 
 export function planSlackConnection(config: Pick<Config, 'signingSecret' | 'appToken'>): SlackConnection {
@@ -50,10 +43,7 @@ export interface CowsayApp {
   readonly bolt: App;
   readonly connection: SlackConnection['mode'];
   readonly server: Server;
-  /**
-   * Listens on `port` (default: the configured one) and, in Socket Mode, connects to Slack; resolves with the
-   * bound address once both are done.
-   */
+  /** Listens (and in Socket Mode connects to Slack); resolves with the bound address. */
   start(port?: number): Promise<AddressInfo>;
   /**
    * Disconnects from Slack (Socket Mode) and stops accepting connections; answers the requests already
@@ -99,6 +89,21 @@ function createBolt(receiver: Receiver, connection: SlackConnection, config: Con
   });
 }
 
+/** Resolves once Slack has said hello over the socket; on a refused token, frees the port and says what to fix. */
+async function connectSocket(bolt: App, server: Server): Promise<void> {
+  try {
+    await bolt.start();
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `could not connect to Slack in Socket Mode (${reason}). Check SLACK_APP_TOKEN (Basic Information → ` +
+        'App-Level Tokens, scope connections:write) and that Socket Mode is enabled for the app, or unset ' +
+        'SLACK_APP_TOKEN to receive HTTP requests instead.',
+    );
+  }
+}
+
 export function createCowsayApp(dependencies: AppDependencies): CowsayApp {
   const { config, store, catalog, logger, slackApiUrl } = dependencies;
   const connection = planSlackConnection(config);
@@ -117,19 +122,8 @@ export function createCowsayApp(dependencies: AppDependencies): CowsayApp {
     async start(port = config.port) {
       const address = await listen(server, port);
       if (socketReceiver !== undefined) {
-        try {
-          // Resolves once Slack has said hello over the socket; rejects on a refused token.
-          await bolt.start();
-          socketStarted = true;
-        } catch (error) {
-          await new Promise<void>((resolve) => server.close(() => resolve()));
-          const reason = error instanceof Error ? error.message : String(error);
-          throw new Error(
-            `could not connect to Slack in Socket Mode (${reason}). Check SLACK_APP_TOKEN (Basic Information → ` +
-              'App-Level Tokens, scope connections:write) and that Socket Mode is enabled for the app, or unset ' +
-              'SLACK_APP_TOKEN to receive HTTP requests instead.',
-          );
-        }
+        await connectSocket(bolt, server);
+        socketStarted = true;
       }
       return address;
     },

@@ -46,10 +46,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** Values that people paste from templates and tutorials instead of the real secret. */
 const PLACEHOLDER_SECRET = /^(x+|changeme|change-me|your[-_ ].*|<.*>|secret|signing[-_]secret|todo|\.\.\.)$/i;
 
-/**
- * Loads `.env` (if present; real environment variables win) and validates the result.
- * Pass `env` to validate a given environment without touching `process.env` (tests do).
- */
+/** Loads `.env` (real environment variables win) and validates; tests pass `env` instead. */
 export function loadConfig(env?: Env): Config {
   let source: Env;
   if (env === undefined) {
@@ -96,33 +93,9 @@ export function parseConfig(env: Env): Config {
     );
   }
 
-  let port = DEFAULT_PORT;
-  const rawPort = read('PORT');
-  if (rawPort !== undefined) {
-    const parsed = /^\d{1,5}$/.test(rawPort) ? Number(rawPort) : Number.NaN;
-    if (!Number.isInteger(parsed) || parsed > 65535) {
-      problems.push(`PORT must be a whole number from 0 to 65535 (got "${rawPort}").`);
-    } else {
-      port = parsed;
-    }
-  }
-
-  let store: StoreConfig = { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };
-  const databaseUrl = read('DATABASE_URL');
-  if (databaseUrl !== undefined) {
-    const parsed = parseDatabaseUrl(databaseUrl);
-    if (typeof parsed === 'string') problems.push(parsed);
-    else store = parsed;
-  }
-
-  let logLevel: LogLevelName = 'info';
-  const rawLogLevel = read('LOG_LEVEL')?.toLowerCase();
-  if (rawLogLevel !== undefined) {
-    const level = LOG_LEVELS.find((candidate) => candidate === rawLogLevel);
-    if (level === undefined) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${rawLogLevel}").`);
-    else logLevel = level;
-  }
-
+  const port = readPort(read('PORT'), problems);
+  const store = readStore(read('DATABASE_URL'), problems);
+  const logLevel = readLogLevel(read('LOG_LEVEL'), problems);
   const http = parseHttpSettings(read, problems);
 
   if (problems.length > 0 || signingSecret === undefined) throw new ConfigError(problems);
@@ -169,6 +142,30 @@ function parseHttpSettings(read: (name: string) => string | undefined, problems:
   });
 }
 
+function readPort(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined) return DEFAULT_PORT;
+  const port = /^\d{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (Number.isInteger(port) && port <= 65535) return port;
+  problems.push(`PORT must be a whole number from 0 to 65535 (got "${raw}").`);
+  return DEFAULT_PORT;
+}
+
+function readStore(databaseUrl: string | undefined, problems: string[]): StoreConfig {
+  if (databaseUrl === undefined) return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };
+  const parsed = parseDatabaseUrl(databaseUrl);
+  if (typeof parsed !== 'string') return parsed;
+  problems.push(parsed);
+  return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };
+}
+
+function readLogLevel(raw: string | undefined, problems: string[]): LogLevelName {
+  if (raw === undefined) return 'info';
+  const level = LOG_LEVELS.find((candidate) => candidate === raw.toLowerCase());
+  if (level !== undefined) return level;
+  problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${raw.toLowerCase()}").`);
+  return 'info';
+}
+
 /** Returns the store to use, or a problem description. Never echoes the URL: it may hold a password. */
 function parseDatabaseUrl(value: string): StoreConfig | string {
   if (value.startsWith('sqlite:')) {
@@ -192,11 +189,9 @@ export function environmentHasSigningSecret(): boolean {
   return (process.env.SLACK_SIGNING_SECRET?.trim() ?? '') !== '';
 }
 
-/** What the local tools (`npm run slash`) need to talk to the app running beside them. */
+/** What `npm run slash` needs to talk to the app beside it; an invalid PORT, or 0, gives the default. */
 export interface LocalToolSettings {
-  /** The app's signing secret, to sign requests the way Slack does; `undefined` if none is configured. */
   readonly signingSecret: string | undefined;
-  /** The port the app listens on (PORT, default 3000); an invalid PORT, or 0 (any port), gives the default. */
   readonly port: number;
 }
 

@@ -10,10 +10,7 @@ export class DeadlineError extends Error {
   }
 }
 
-/**
- * Settles like `operation`, or rejects with a {@link DeadlineError} once `ms` pass first. The operation itself
- * runs on; its late outcome is ignored.
- */
+/** Settles like `operation`, or rejects once `ms` pass; the operation runs on and its late outcome is ignored. */
 export function withDeadline<T>(operation: Promise<T>, ms: number, what: string): Promise<T> {
   if (ms <= 0) {
     operation.catch(() => {});
@@ -34,11 +31,8 @@ export function withDeadline<T>(operation: Promise<T>, ms: number, what: string)
   });
 }
 
-/** Slack shows the user an error when a slash command is not answered within 3 seconds. */
+/** Slack shows the user an error when a slash command is not answered within this. */
 export const SLACK_ANSWER_MS = 3000;
 
-/**
- * What one command may spend waiting on the store: Slack's 3 seconds, less what the request spent reaching
- * us and what the answer will spend going back.
- */
+/** The store's share of it: the rest goes to the request's way in and the answer's way back. */
 export const STORE_BUDGET_MS = SLACK_ANSWER_MS - 500;

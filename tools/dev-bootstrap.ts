@@ -1,9 +1,7 @@
 /**
- * `npm run dev` set-up: on a fresh clone there is no signing secret, so the first run writes a random one
- * to the git-ignored `.env` (creating it, or filling in the empty value that a copy of .env.example has).
- * The app then starts with no Slack workspace, and `npm run slash` signs commands with the same secret.
- * Only the dev tool does this; `npm start` never invents a secret (a production app without its real secret
- * must refuse to start, not accept requests signed with a made-up one).
+ * `npm run dev` on a fresh clone writes a random signing secret to the git-ignored `.env`, so the app runs with
+ * no Slack workspace and `npm run slash` signs with the same secret. `npm start` never invents one: a production
+ * app without its real secret must refuse to start.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';

@@ -14,7 +14,7 @@ import type {
 import { type ChatCommand, type ChatProblem, DEFAULT_LIST_LIMIT } from './parse.js';
 import { POST_RATE_POLICY } from './rate-limit.js';
 
-/** Who runs the command, where: the caller has checked both against its transport's rules. */
+/** The caller has checked both against its transport's id rules. */
 export interface Author {
   board: Board;
   userId: string;
@@ -26,11 +26,9 @@ export interface BoardDependencies {
   store: MessageStore;
   /** Told of every store failure (the caller logs it); the user only hears "unavailable". */
   onStoreError?: (error: unknown) => void;
-  /** How long the store may take for one command, in total; {@link STORE_BUDGET_MS} unless a test says otherwise. */
+  // Tests pass their own budget, policy and clock, so they need not wait.
   budgetMs?: number;
-  /** How fast one user may post to one board; {@link POST_RATE_POLICY} unless a test says otherwise. */
   postPolicy?: TokenBucketPolicy;
-  /** The post limit's clock, in milliseconds since the epoch; tests pass their own so they need not wait. */
   now?: () => number;
 }
 
@@ -74,7 +72,7 @@ export async function runChatCommand(
 
 type Attempt = <T>(operation: () => Promise<T>) => Promise<T | undefined>;
 
-/** Runs store operations against one shared deadline; a failure or a timeout is reported and becomes `undefined`. */
+/** Store calls share one deadline; a failure or a timeout is reported and becomes `undefined`. */
 function createAttempt({ onStoreError, budgetMs = STORE_BUDGET_MS }: BoardDependencies): Attempt {
   const deadline = Date.now() + budgetMs;
   return async (operation) => {

@@ -1,7 +1,4 @@
-/**
- * What the user asked `/chat` for, from the command text with Slack's entities already decoded. Plain values
- * in, plain values out: no Slack types, no markup, no store.
- */
+/** What the user asked `/chat` for, from text with Slack's entities already decoded; no markup, no store. */
 import { fail, ok, type Result } from '../result.js';
 import { cleanText, showsNothing } from '../text/clean.js';
 
@@ -9,7 +6,6 @@ export const MAX_MESSAGE_CHARS = 1000;
 export const DEFAULT_LIST_LIMIT = 10;
 export const MAX_LIST_LIMIT = 50;
 
-/** Why a command cannot be run; the command module words it. */
 export type ChatProblem =
   | { kind: 'empty-message' }
   | { kind: 'message-too-long'; length: number }

@@ -1,7 +1,6 @@
 /**
- * The text of every `/chat` reply, as Slack mrkdwn. User text goes through `inertText` on every path, so
- * `<!channel>`, `<@U…>`, links and code fences typed by a user stay plain text. Author mentions are built
- * here from the verified `user_id`, never from anything the user typed.
+ * Every `/chat` reply, in Slack mrkdwn. User text goes through `inertText` on every path; author mentions are
+ * built from the verified `user_id`, never from anything typed.
  */
 import type { ChatOutcome } from '../chat/board.js';
 import { type ChatProblem, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, MAX_MESSAGE_CHARS } from '../chat/parse.js';
@@ -10,7 +9,6 @@ import { inertText } from '../slack/format.js';
 import type { DeleteOutcome, StoredMessage, TokenBucketPolicy } from '../store/message-store.js';
 import { forEachGrapheme } from '../text/graphemes.js';
 
-/** The reply to each outcome of a `/chat` command. */
 export function chatReplyText(outcome: ChatOutcome): string {
   switch (outcome.kind) {
     case 'help':
@@ -62,11 +60,7 @@ export function problemText(problem: ChatProblem): string {
   }
 }
 
-/**
- * The most characters of message bodies one reply shows. Slack truncates message text past 40,000
- * characters, and a wall of 50 long messages is unreadable long before that; when a listing would pass
- * this, the longest messages are shortened first (see {@link fitBodies}).
- */
+/** Message bodies one reply shows: far below Slack's 40,000, since 50 long messages are unreadable anyway. */
 export const REPLY_BODY_BUDGET = 12_000;
 
 const SHORTENED = '… _(shortened)_';
@@ -93,10 +87,7 @@ export function helpText(maxChars: number, defaultLimit: number, maxLimit: numbe
   ].join('\n');
 }
 
-/**
- * A Slack date token: each reader sees the time in their own time zone; clients that cannot render it
- * show the UTC fallback. https://docs.slack.dev/messaging/formatting-message-text#date-formatting
- */
+/** Each reader sees their own time zone. https://docs.slack.dev/messaging/formatting-message-text#date-formatting */
 export function slackDate(date: Date): string {
   const seconds = Math.floor(date.getTime() / 1000);
   const fallback = `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;

@@ -17,7 +17,6 @@ const ROUTES: ReadonlyArray<(router: Router, dependencies: CommandDependencies) 
   registerChat,
 ];
 
-/** Registers every route on Bolt's App, and the error handler for what fails outside a listener. */
 export function registerCommands(app: BoltRoutes & Pick<App, 'error'>, dependencies: CommandDependencies): void {
   const router = createRouter(app);
   for (const register of ROUTES) register(router, dependencies);

@@ -29,13 +29,12 @@ const PROBE_BALLOON_LINES = 3;
 const BROKEN_MARKERS = /\$the_cow|^EOC$/m;
 
 export interface CowCatalog {
-  /** Canonical names, sorted case-insensitively. */
+  /** Sorted case-insensitively. */
   readonly names: readonly string[];
-  /** Cows `-r` picks from. */
+  /** What `-r` picks from. */
   readonly randomNames: readonly string[];
-  /** The canonical name for a user-supplied one, matched case-insensitively; `undefined` if there is none. */
+  /** The canonical name, matched case-insensitively. */
   resolve(name: string): string | undefined;
-  /** The cow's art with the face and the balloon's tail (`\` to say, `o` to think) filled in. */
   art(name: string, face: Face, think: boolean): string;
 }
 

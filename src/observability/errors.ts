@@ -2,6 +2,7 @@
  * Errors on their way into a log line or a public answer. By the project's rule an error message never carries
  * a user's words; these functions are the second line of defence for messages written by libraries.
  */
+import { shorten } from '../shorten.js';
 
 /** `scheme://user:password@host` (a driver may quote its connection string) keeps its scheme and host only. */
 const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi;
@@ -15,16 +16,12 @@ export function redact(text: string, secrets: readonly string[] = []): string {
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     if (secret !== '') masked = masked.split(secret).join('***');
   }
-  masked = masked.replace(URL_CREDENTIALS, '$1***@').replace(/\s+/g, ' ').trim();
-  return masked.length > MAX_CHARS ? `${masked.slice(0, MAX_CHARS)}…` : masked;
+  return shorten(masked.replace(URL_CREDENTIALS, '$1***@'), MAX_CHARS).trim();
 }
 
-/**
- * One log-safe line for anything thrown: the error's type, its code, its message with quoted input and
- * credentials masked, and where it was thrown. A thrown non-Error is named by its type only, since its text
- * could be anything.
- */
+/** One log-safe line: type, code, message (quoted input and credentials masked) and where it was thrown. */
 export function describeError(error: unknown): string {
+  // A thrown non-Error could hold any text, so only its type is named.
   if (!(error instanceof Error)) return `a thrown ${typeof error}`;
   const code = (error as { code?: unknown }).code;
   const kind = typeof code === 'string' || typeof code === 'number' ? `${error.name} (${code})` : error.name;

@@ -1,7 +1,4 @@
-/**
- * Slack's wire format for text: entities on the way in and out, mrkdwn escaping, and the message shapes and
- * limits a slash command's reply must respect. https://docs.slack.dev/messaging/formatting-message-text#escaping
- */
+/** Slack's text on the wire: entities, mrkdwn escaping, reply shapes and limits. https://docs.slack.dev/messaging/formatting-message-text#escaping */
 
 /** A section block's text field holds at most 3,000 characters. https://docs.slack.dev/reference/block-kit/blocks/section-block */
 export const SECTION_TEXT_LIMIT = 3000;
@@ -12,7 +9,6 @@ const ZERO_WIDTH_SPACE = '\u200b';
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 const CHARACTERS: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' };
 
-/** How Slack sends `&`, `<` and `>` in user text, and how a reply must write them to keep them literal. */
 export function encodeEntities(text: string): string {
   return text.replace(/[&<>]/g, (char) => ENTITIES[char] ?? char);
 }
@@ -30,7 +26,6 @@ export function inertText(text: string): string {
   return encodeEntities(text).replace(/`(?=`)/g, `\`${ZERO_WIDTH_SPACE}`);
 }
 
-/** Preformatted text in a mrkdwn code block that nothing inside can end early. */
 export function codeBlock(text: string): string {
   return `\`\`\`\n${inertText(text)}\n\`\`\``;
 }

@@ -1,11 +1,7 @@
 /**
- * A Bolt `Receiver` for Slack's HTTP requests, on plain `node:http`.
- *
- * Why not Bolt's HTTPReceiver: it accepts timestamps from the future, reads up to 4 MB before checking
- * anything, answers requests no listener handled only after a 3-second timer, and rejects
- * `application/x-www-form-urlencoded; charset=utf-8`. This one reads at most `maxBodyBytes`, verifies the
- * signature over the raw bytes before parsing, parses once, and answers the moment the outcome is known.
- * https://docs.slack.dev/tools/bolt-js/concepts/receiver
+ * A Bolt `Receiver` for Slack's HTTP requests, on plain `node:http`. Unlike Bolt's HTTPReceiver it refuses
+ * future timestamps, reads at most `maxBodyBytes`, verifies the raw bytes before parsing, and answers the moment
+ * the outcome is known instead of after a 3-second timer. https://docs.slack.dev/tools/bolt-js/concepts/receiver
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Logger, Receiver, ReceiverEvent } from '@slack/bolt';
@@ -23,12 +19,10 @@ export interface SlackReceiverOptions {
   signingSecret: string;
   logger: Logger;
   maxBodyBytes?: number;
-  /** Seconds since the epoch; tests move the clock. */
   now?: () => number;
 }
 
 export interface SlackEventsReceiver extends Receiver {
-  /** Handles one request to {@link SLACK_EVENTS_PATH}; the HTTP server routes it here. */
   handle(request: IncomingMessage, response: ServerResponse): void;
 }
 
@@ -76,7 +70,6 @@ interface ReceiverState {
   app: App | undefined;
 }
 
-/** Verifies, parses, answers Slack's own checks at once, and hands everything else to Bolt. */
 function dispatch(receiver: ReceiverState, rawBody: Buffer, request: IncomingMessage, response: ServerResponse): void {
   const timestamp = headerValue(request, 'x-slack-request-timestamp');
   const signature = headerValue(request, 'x-slack-signature');
