@@ -3,14 +3,13 @@
  * registered by its own module through the guarded router. A new command is one more line in ROUTES.
  */
 import type { AllMiddlewareArgs, App, Logger } from '@slack/bolt';
-
-/** Bolt passes this to an error handler when the App is built with `extendedErrorHandler: true` (see app.ts). */
-type ExtendedErrorHandlerArgs = { error: Error; logger: Logger; context: AllMiddlewareArgs['context'] };
-
 import { describeError } from '../observability/errors.js';
 import { registerChat } from './chat.js';
 import { registerCowsay } from './cowsay.js';
 import { type BoltRoutes, type CommandDependencies, createRouter, type Router, requestIdOf } from './router.js';
+
+/** What Bolt passes an error handler when the App has `extendedErrorHandler: true` (see app.ts). */
+type ExtendedErrorHandlerArgs = { error: Error; logger: Logger; context: AllMiddlewareArgs['context'] };
 
 const ROUTES: ReadonlyArray<(router: Router, dependencies: CommandDependencies) => void> = [
   registerCowsay,
@@ -28,5 +27,3 @@ export function registerCommands(app: BoltRoutes & Pick<App, 'error'>, dependenc
     throw error;
   });
 }
-
-export type { CommandDependencies } from './router.js';

@@ -22,6 +22,13 @@ describe('Slack receiver over HTTP', () => {
       probeCalls.push(command.text);
       await ack({ response_type: 'ephemeral', text: `probe: ${command.text}` });
     });
+    // Registered on Bolt directly, past the commands' guard: what reaches the receiver when a listener throws.
+    running.app.bolt.command('/unguarded', async () => {
+      throw new Error('listener bug');
+    });
+    running.app.bolt.action('unguarded-button', async () => {
+      throw new Error('action bug');
+    });
   });
   afterAll(() => running.stop());
   beforeEach(() => {
@@ -118,6 +125,35 @@ describe('Slack receiver over HTTP', () => {
     const response = await sendSlashCommand(running.baseUrl, { command: '/unknown<b>', text: 'x' });
     expect(response.status).toBe(200);
     expect(response.json).toEqual({ response_type: 'ephemeral', text: 'This app does not handle /unknownb.' });
+  });
+
+  it('answers a command whose listener failed with 200 and an apology, never a 500', async () => {
+    const response = await sendSlashCommand(
+      running.baseUrl,
+      { command: '/unguarded', text: 'x' },
+      { headers: { 'X-Request-ID': 'receiver-test-request-id-0001' } },
+    );
+    expect(response.status).toBe(200);
+    expect(response.json).toEqual({
+      response_type: 'ephemeral',
+      text: 'Something went wrong on our side, sorry. Try again in a moment. (request id: receiver-test-request-id-0001)',
+    });
+    const logged = running.logger.lines.filter((line) => line.includes('receiver-test-request-id-0001'));
+    expect(logged).toEqual([
+      expect.stringMatching(/^\[error\] A Slack request failed \(request id [^)]+\): Error: listener bug/),
+    ]);
+  });
+
+  it('answers an interaction whose listener failed with an empty 200', async () => {
+    const payload = JSON.stringify({
+      type: 'block_actions',
+      team: { id: 'T1' },
+      user: { id: 'U1' },
+      actions: [{ action_id: 'unguarded-button', block_id: 'b', type: 'button' }],
+    });
+    const response = await postToSlack(running.baseUrl, new URLSearchParams({ payload }).toString());
+    expect(response.status).toBe(200);
+    expect(response.text).toBe('');
   });
 
   it('answers an interaction nothing handles with 404 at once', async () => {
