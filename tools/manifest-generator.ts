@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import { fail, ok, type Result } from '../src/result.js';
 import { SLACK_EVENTS_PATH } from '../src/slack/receiver.js';
 
 export type ManifestTarget = { kind: 'url'; url: string } | { kind: 'socket-mode' };
@@ -18,35 +19,30 @@ const REQUEST_URL_KEYS = new Set(['url', 'request_url']);
  * Checks the app's public URL and returns the base that request paths are appended to (origin plus any path
  * prefix, without a trailing slash), or a reason it cannot be used.
  */
-export function checkPublicUrl(value: string): { ok: true; base: string } | { ok: false; reason: string } {
+export function checkPublicUrl(value: string): Result<string, string> {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return {
-      ok: false,
-      reason: `${JSON.stringify(value)} is not a URL; expected e.g. https://your-app.herokuapp.com.`,
-    };
+    return fail(`${JSON.stringify(value)} is not a URL; expected e.g. https://your-app.herokuapp.com.`);
   }
   if (url.protocol !== 'https:') {
-    return { ok: false, reason: `Slack only sends requests to https:// URLs (got ${url.protocol}//…).` };
+    return fail(`Slack only sends requests to https:// URLs (got ${url.protocol}//…).`);
   }
-  if (url.username !== '' || url.password !== '') return { ok: false, reason: 'The URL must not contain credentials.' };
+  if (url.username !== '' || url.password !== '') return fail('The URL must not contain credentials.');
   if (url.search !== '' || url.hash !== '') {
-    return { ok: false, reason: 'The URL must not have a query (?…) or a fragment (#…).' };
+    return fail('The URL must not have a query (?…) or a fragment (#…).');
   }
   if (/^(localhost|127(?:\.\d+){3}|0\.0\.0\.0|\[::1?\])$/i.test(url.hostname) || url.hostname.endsWith('.localhost')) {
-    return {
-      ok: false,
-      reason:
-        'Slack cannot reach a local address. Deploy the app (or use a tunnel) and pass its public URL, or use ' +
+    return fail(
+      'Slack cannot reach a local address. Deploy the app (or use a tunnel) and pass its public URL, or use ' +
         '--socket-mode for development without a public URL.',
-    };
+    );
   }
   // Accept the host alone, a path prefix, or the full endpoint: "https://host/slack/events" is not doubled.
   let path = url.pathname.replace(/\/+$/, '');
   if (path.endsWith(SLACK_EVENTS_PATH)) path = path.slice(0, -SLACK_EVENTS_PATH.length);
-  return { ok: true, base: `${url.origin}${path}` };
+  return ok(`${url.origin}${path}`);
 }
 
 /** The manifest for `target`, from the manifest template's text. */
@@ -57,8 +53,8 @@ export function generateManifest(template: string, target: ManifestTarget): stri
   let base = '';
   if (target.kind === 'url') {
     const checked = checkPublicUrl(target.url);
-    if (!checked.ok) throw new Error(checked.reason);
-    base = checked.base;
+    if (!checked.ok) throw new Error(checked.error);
+    base = checked.value;
   }
 
   visit(document, {

@@ -120,10 +120,10 @@ async function repl(client: SlashClient, io: CliIo, url: string): Promise<number
 
 function report(outcome: SlashOutcome, io: CliIo): boolean {
   if (!outcome.ok) {
-    io.stderr.write(`${outcome.message}\n`);
+    io.stderr.write(`${outcome.error.message}\n`);
     return false;
   }
-  io.stdout.write(`${formatReply(outcome.reply)}\n`);
+  io.stdout.write(`${formatReply(outcome.value)}\n`);
   return true;
 }
 

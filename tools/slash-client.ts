@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SLACK_ANSWER_MS } from '../src/deadline.js';
+import { fail, ok, type Result } from '../src/result.js';
 import { shorten } from '../src/shorten.js';
 import { encodeEntities } from '../src/slack/format.js';
 import { computeSignature } from '../src/slack/signature.js';
@@ -26,9 +27,14 @@ export interface SlashCommandLine {
   text: string;
 }
 
-export type SlashOutcome =
-  | { ok: true; reply: ReplyText | undefined }
-  | { ok: false; problem: 'unauthorized' | 'unreachable' | 'timeout' | 'refused'; message: string };
+export interface SlashProblem {
+  kind: 'unauthorized' | 'unreachable' | 'timeout' | 'refused';
+  /** What went wrong and how to fix it, for the terminal. */
+  message: string;
+}
+
+/** The reply as a Slack user would read it (`undefined`: acknowledged without one), or why there is none. */
+export type SlashOutcome = Result<ReplyText | undefined, SlashProblem>;
 
 export interface SlashClient {
   send(line: SlashCommandLine): Promise<SlashOutcome>;
@@ -106,55 +112,47 @@ function commandBody({ command, text }: SlashCommandLine, userId: string, userNa
 
 /** What the app's answer means for the user, with the fix when it is a set-up problem. */
 function outcomeOf(status: number, body: string, url: string, userNames: Record<string, string>): SlashOutcome {
-  if (status === 200) return { ok: true, reply: readReply(body, { userNames }) };
+  if (status === 200) return ok(readReply(body, { userNames }));
   if (status === 401) {
-    return {
-      ok: false,
-      problem: 'unauthorized',
+    return fail({
+      kind: 'unauthorized',
       message:
         `The app refused the request's signature (401). The SLACK_SIGNING_SECRET this client read (from the ` +
         'environment or .env) is not the one the running app uses: run both from the same folder, with the same .env.',
-    };
+    });
   }
   if (status === 404) {
-    return {
-      ok: false,
-      problem: 'refused',
+    return fail({
+      kind: 'refused',
       message:
         `Nothing handles Slack requests at ${url} (404). If the app runs in Socket Mode (SLACK_APP_TOKEN is set), ` +
         'it takes commands from Slack only: unset SLACK_APP_TOKEN to try it with this client.',
-    };
+    });
   }
   const line = shorten(body, 200).trim();
-  return {
-    ok: false,
-    problem: 'refused',
-    message: `The app answered ${status}: ${line === '' ? '(empty body)' : line}`,
-  };
+  return fail({ kind: 'refused', message: `The app answered ${status}: ${line === '' ? '(empty body)' : line}` });
 }
 
 function failure(error: unknown, url: string, timeoutMs: number): SlashOutcome {
   // Duck-typed rather than `instanceof`: fetch's errors may come from another realm (a test's VM context).
   const name = propertyOf(error, 'name');
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return {
-      ok: false,
-      problem: 'timeout',
+    return fail({
+      kind: 'timeout',
       message:
         `The app did not answer within ${timeoutMs / 1000} s; Slack would show the user "operation_timeout". ` +
         'Slash commands must be acknowledged within 3 seconds.',
-    };
+    });
   }
   const code = propertyOf(propertyOf(error, 'cause'), 'code');
   const message = propertyOf(error, 'message');
   const cause = typeof code === 'string' ? code : typeof message === 'string' ? message : String(error);
-  return {
-    ok: false,
-    problem: 'unreachable',
+  return fail({
+    kind: 'unreachable',
     message:
       `Could not reach the app at ${url} (${cause}). Is it running? Start it with \`npm run dev\` in another ` +
       'terminal, or point this client elsewhere with --url.',
-  };
+  });
 }
 
 /** fetch wraps the network error (ECONNREFUSED, ENOTFOUND…) in its `cause`; this reads such fields safely. */
