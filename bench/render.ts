@@ -90,7 +90,7 @@ async function loadReferenceRender(): Promise<Render> {
   rmSync(copy(''), { recursive: true, force: true });
   cpSync(built('cowsay'), copy('cowsay'), { recursive: true });
   cpSync(built('text'), copy('text'), { recursive: true });
-  for (const shared of ['result.js', 'shorten.js']) copyFileSync(built(shared), copy(shared));
+  copyFileSync(built('result.js'), copy('result.js'));
   copyFileSync(fileURLToPath(new URL('./reference-text.js', import.meta.url)), copy('cowsay/text.js'));
   const module = (await import(pathToFileURL(copy('cowsay/render.js')).href)) as { renderCow: Render };
   return module.renderCow;

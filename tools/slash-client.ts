@@ -8,9 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import { SLACK_ANSWER_MS } from '../src/deadline.js';
 import { fail, ok, type Result } from '../src/result.js';
-import { shorten } from '../src/shorten.js';
 import { encodeEntities } from '../src/slack/format.js';
 import { computeSignature } from '../src/slack/signature.js';
+import { shorten } from '../src/text/shorten.js';
 import { type ReplyText, readReply } from './reply-text.js';
 
 export interface SlashClientOptions {

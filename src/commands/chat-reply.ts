@@ -4,10 +4,10 @@
  */
 import type { ChatOutcome } from '../chat/board.js';
 import { type ChatProblem, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, MAX_MESSAGE_CHARS } from '../chat/parse.js';
-import { shorten as shortenInput } from '../shorten.js';
 import { inertText } from '../slack/format.js';
 import type { DeleteOutcome, StoredMessage, TokenBucketPolicy } from '../store/message-store.js';
 import { forEachGrapheme } from '../text/graphemes.js';
+import { shorten as shortenInput } from '../text/shorten.js';
 
 export function chatReplyText(outcome: ChatOutcome): string {
   switch (outcome.kind) {

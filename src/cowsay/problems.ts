@@ -2,7 +2,7 @@
  * Why a cow cannot be drawn, as data, and the one wording of each reason. The wording takes its markup from
  * the caller, so `/cowsay` (Slack mrkdwn) and `GET /say` (plain text) say the same sentence each in its own form.
  */
-import { shorten } from '../shorten.js';
+import { shorten } from '../text/shorten.js';
 import { MAX_COLUMNS, MAX_FACE_COLUMNS, MAX_OUTPUT_CHARS, MAX_TEXT_CHARS, MIN_COLUMNS } from './limits.js';
 
 export type CowsayProblem =

@@ -6,7 +6,7 @@
 import type { CowCatalog } from '../cowsay/cows.js';
 import { DEFAULT_OPTIONS, MODE_LETTERS } from '../cowsay/options.js';
 import { renderCow } from '../cowsay/render.js';
-import { shorten } from '../shorten.js';
+import { shorten } from '../text/shorten.js';
 import { escapeHtml, type Html, html, page } from './html.js';
 
 export interface IndexPageOptions {

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Logger, Receiver, ReceiverEvent } from '@slack/bolt';
 import { send, sendJson } from '../http/respond.js';
 import { requestIdFrom } from '../observability/request-id.js';
-import { shorten } from '../shorten.js';
+import { shorten } from '../text/shorten.js';
 import { ephemeral, somethingWentWrong } from './format.js';
 import { verifySignature } from './signature.js';
 

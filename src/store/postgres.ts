@@ -8,6 +8,7 @@
  */
 import type { Logger } from '@slack/logger';
 import pg from 'pg';
+import { describeError, redact as redactSecrets } from '../observability/errors.js';
 import {
   assertBoard,
   assertLimit,
@@ -91,7 +92,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     await connection.ensureSchema();
     logger.debug(`PostgreSQL store ready (schema version ${MIGRATIONS.length}).`);
   } catch (error) {
-    logger.error(`PostgreSQL is not ready at start-up (${publicReason(error)}): ${redact(describe(error))}`);
+    logger.error(`PostgreSQL is not ready at start-up (${publicReason(error)}): ${redact(describeError(error))}`);
   }
   return storeOn(connection);
 }
@@ -115,7 +116,7 @@ function createPool(options: PostgresStoreOptions, redact: (text: string) => str
   // Without a listener, an idle connection dropped by the server (restart, failover) would crash the process.
   pool.on('error', (error) => {
     options.logger.warn(
-      `PostgreSQL dropped an idle connection; the pool will open a new one: ${redact(describe(error))}`,
+      `PostgreSQL dropped an idle connection; the pool will open a new one: ${redact(describeError(error))}`,
     );
   });
   return pool;
@@ -137,7 +138,7 @@ function connect(options: PostgresStoreOptions, redact: (text: string) => string
     return schemaReady;
   };
   const fail = (error: unknown): StoreUnavailableError => {
-    logger.warn(`PostgreSQL store: ${redact(describe(error))}`);
+    logger.warn(`PostgreSQL store: ${redact(describeError(error))}`);
     return new StoreUnavailableError(`PostgreSQL is unavailable (${publicReason(error)})`);
   };
   const query: Query = async (text, values) => {
@@ -324,23 +325,19 @@ const SQLSTATE_NAMES: Readonly<Record<string, string>> = {
  * contain the URL today, but a DNS or parse error might echo it; this does not rely on that.
  */
 export function createRedactor(url: string): (text: string) => string {
-  const secrets = new Set<string>([url]);
+  const secrets = connectionSecrets(url);
+  return (text) => redactSecrets(text, secrets);
+}
+
+/** The URL and its password, raw and percent-decoded: what no log line may show. */
+function connectionSecrets(url: string): string[] {
   try {
     const password = new URL(url).password;
-    if (password !== '') {
-      secrets.add(password);
-      secrets.add(safeDecode(password));
-    }
+    return password === '' ? [url] : [url, password, safeDecode(password)];
   } catch {
     // config.ts has already checked that the URL parses; nothing more to hide if it does not.
+    return [url];
   }
-  const ordered = [...secrets].filter((secret) => secret !== '').sort((a, b) => b.length - a.length);
-  return (text) => {
-    let result = text;
-    for (const secret of ordered) result = result.split(secret).join('***');
-    // Any other credentials-in-URL shape, e.g. from a connection string a library built itself.
-    return result.replace(/\b(postgres(?:ql)?:\/\/)[^@\s/]*@/gi, '$1***@');
-  };
 }
 
 function safeDecode(value: string): string {
@@ -349,10 +346,4 @@ function safeDecode(value: string): string {
   } catch {
     return value;
   }
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? `${error.message} (${code})` : error.message;
 }

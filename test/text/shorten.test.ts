@@ -1,4 +1,4 @@
-import { shorten } from '../src/shorten.js';
+import { shorten } from '../../src/text/shorten.js';
 
 describe('shorten', () => {
   it('keeps short text as it is', () => {
