@@ -5,10 +5,11 @@
  */
 import { config as loadDotenv } from 'dotenv';
 import { DEFAULT_HTTP_LIMITS } from './http/server.js';
+import type { StoreConfig } from './store/index.js';
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
 
-export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+export type { StoreConfig };
 
 /** Limits of the HTTP server that an operator may need to change (the rest are fixed in src/http/server.ts). */
 export interface HttpSettings {

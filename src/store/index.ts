@@ -2,8 +2,10 @@
  * The one place that picks the message store's backend. Nothing else in the app knows which one runs.
  */
 import type { Logger } from '@slack/logger';
-import type { StoreConfig } from '../config.js';
 import type { MessageStore } from './message-store.js';
+
+/** Which backend, and where: config.ts reads it from `DATABASE_URL`. Defined here so the store needs no config. */
+export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
 export type {
   Board,

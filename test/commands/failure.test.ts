@@ -9,13 +9,18 @@ import { asReply, type RunningApp, sendSlashCommand, startTestApp, testCatalog }
 const USER_WORDS = 'words only the user should see';
 const APOLOGY = /^Something went wrong on our side, sorry\. Try again in a moment\. \(request id: (\S+)\)$/;
 
-/** The real catalogue, except that drawing any cow throws, quoting what it was asked to draw. */
-async function brokenCatalog(): Promise<CowCatalog> {
+/**
+ * The real catalogue, except that once `broken` is set (after start-up, which draws the index page's cow),
+ * drawing any cow throws, quoting what it was asked to draw.
+ */
+let broken = false;
+async function breakableCatalog(): Promise<CowCatalog> {
   const catalog = await testCatalog();
   return {
     ...catalog,
-    art: (name) => {
-      throw new Error(`cannot draw "${name}" for postgres://app:s3cret-pass@db.example/cows`);
+    art: (name, face, think) => {
+      if (broken) throw new Error(`cannot draw "${name}" for postgres://app:s3cret-pass@db.example/cows`);
+      return catalog.art(name, face, think);
     },
   };
 }
@@ -23,7 +28,8 @@ async function brokenCatalog(): Promise<CowCatalog> {
 describe('a listener that throws', () => {
   let running: RunningApp;
   beforeAll(async () => {
-    running = await startTestApp({ catalog: await brokenCatalog() });
+    running = await startTestApp({ catalog: await breakableCatalog() });
+    broken = true;
   });
   afterAll(() => running.stop());
 
