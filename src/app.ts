@@ -8,6 +8,7 @@ import { App, type Logger, type Receiver, SocketModeReceiver } from '@slack/bolt
 import { registerCommands } from './commands/index.js';
 import type { Config } from './config.js';
 import type { CowCatalog } from './cowsay/cows.js';
+import { builtInFortunes, type Fortunes } from './cowsay/fortunes.js';
 import { createRoutes } from './http/routes.js';
 import {
   clientRatePerSecond,
@@ -16,6 +17,7 @@ import {
   type HttpServer,
   type RequestHandler,
 } from './http/server.js';
+import { createSlackOutbound } from './slack/outbound.js';
 import { createSlackReceiver, SLACK_EVENTS_PATH, type SlackEventsReceiver } from './slack/receiver.js';
 import type { MessageStore } from './store/message-store.js';
 
@@ -24,6 +26,8 @@ export interface AppDependencies {
   store: MessageStore;
   catalog: CowCatalog;
   logger: Logger;
+  /** What `-F` and `/say?fortune` draw from; the built-in fortunes unless given. */
+  fortunes?: Fortunes;
   /** Where Socket Mode asks for its WebSocket URL; tests point it at a local stand-in for Slack. */
   slackApiUrl?: string;
   /** Overrides of the HTTP server's limits beyond what the config sets; tests shorten and shrink them. */
@@ -109,9 +113,16 @@ export function createCowsayApp(dependencies: AppDependencies): CowsayApp {
   const connection = planSlackConnection(config);
   const { receiver, httpReceiver, socketReceiver } = createReceiver(connection, logger, slackApiUrl);
   const bolt = createBolt(receiver, connection, config, logger);
-  registerCommands(bolt, { catalog, store });
+  const fortunes = dependencies.fortunes ?? builtInFortunes();
+  // Buttons and shortcuts answer with calls of their own to Slack, all through this one client.
+  const outbound = createSlackOutbound({
+    responseUrlOrigins: config.responseUrlOrigins,
+    apiUrl: config.slackApiUrl,
+    logger,
+  });
+  registerCommands(bolt, { catalog, store, fortunes, outbound, botToken: config.botToken });
 
-  const http = createWebServer(dependencies, connection.mode, httpReceiver);
+  const http = createWebServer({ ...dependencies, fortunes }, connection.mode, httpReceiver);
   const server = http.server;
   let socketStarted = false;
 
@@ -143,11 +154,11 @@ export function createCowsayApp(dependencies: AppDependencies): CowsayApp {
 
 /** The HTTP server: Slack's receiver mounted on its path (in HTTP mode), the web routes beside it. */
 function createWebServer(
-  { config, store, catalog, logger, httpLimits }: AppDependencies,
+  { config, store, catalog, fortunes, logger, httpLimits }: AppDependencies,
   mode: SlackConnection['mode'],
   httpReceiver: SlackEventsReceiver | undefined,
 ): HttpServer {
-  const routes = createRoutes({ store, catalog, logger, socketMode: mode === 'socket' });
+  const routes = createRoutes({ store, catalog, fortunes, logger, socketMode: mode === 'socket' });
   // In Socket Mode nothing is mounted on /slack/events, so a request there is a plain 404.
   const mounts = new Map<string, RequestHandler>(
     httpReceiver === undefined

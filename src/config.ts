@@ -29,10 +29,23 @@ export interface Config {
   readonly store: StoreConfig;
   readonly logLevel: LogLevelName;
   readonly http: HttpSettings;
+  /** Origins an interaction's `response_url` may have; the app calls no other. */
+  readonly responseUrlOrigins: readonly string[];
+  /** Slack's Web API base, ending in `/`. */
+  readonly slackApiUrl: string;
+  /** fortune-mod files or folders (`:`-separated) to use instead of the built-in fortunes. */
+  readonly fortunePath: string | undefined;
 }
 
 export const DEFAULT_SQLITE_PATH = './data/cowsay.db';
 export const DEFAULT_PORT = 3000;
+
+/** Where Slack's response URLs point. https://docs.slack.dev/interactivity/handling-user-interaction */
+export const DEFAULT_RESPONSE_URL_ORIGINS: readonly string[] = Object.freeze([
+  'https://hooks.slack.com',
+  'https://hooks.slack-gov.com',
+]);
+export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 const LOG_LEVELS: readonly LogLevelName[] = ['debug', 'info', 'warn', 'error'];
 
 export class ConfigError extends Error {
@@ -98,9 +111,23 @@ export function parseConfig(env: Env): Config {
   const store = readStore(read('DATABASE_URL'), problems);
   const logLevel = readLogLevel(read('LOG_LEVEL'), problems);
   const http = parseHttpSettings(read, problems);
+  const responseUrlOrigins = readResponseUrlOrigins(read('SLACK_RESPONSE_URL_ORIGINS'), problems);
+  const slackApiUrl = readSlackApiUrl(read('SLACK_API_URL'), problems);
+  const fortunePath = read('FORTUNE_PATH');
 
   if (problems.length > 0 || signingSecret === undefined) throw new ConfigError(problems);
-  return Object.freeze({ signingSecret, botToken, appToken, port, store: Object.freeze(store), logLevel, http });
+  return Object.freeze({
+    signingSecret,
+    botToken,
+    appToken,
+    port,
+    store: Object.freeze(store),
+    logLevel,
+    http,
+    responseUrlOrigins,
+    slackApiUrl,
+    fortunePath,
+  });
 }
 
 export const DEFAULT_HTTP_SETTINGS: HttpSettings = {
@@ -167,6 +194,53 @@ function readLogLevel(raw: string | undefined, problems: string[]): LogLevelName
   return 'info';
 }
 
+/**
+ * The origins a `response_url` may have. Plain http is accepted for loopback addresses only, so local stand-ins
+ * work and nothing goes unencrypted over a network. Values are not echoed: a URL can hold a password.
+ */
+function readResponseUrlOrigins(raw: string | undefined, problems: string[]): readonly string[] {
+  const checked = (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => checkSlackUrl(entry, 'origin'));
+  if (checked.length === 0) return DEFAULT_RESPONSE_URL_ORIGINS;
+  const bad = checked.findIndex((origin) => typeof origin !== 'string');
+  if (bad < 0) return Object.freeze([...new Set(checked as string[])]);
+  problems.push(
+    `SLACK_RESPONSE_URL_ORIGINS entry ${bad + 1} is not an origin (${(checked[bad] as UrlProblem).problem}). Give ` +
+      'comma-separated origins such as https://hooks.slack.com (https, or http for a local stand-in on ' +
+      '127.0.0.1), or unset it for Slack’s own.',
+  );
+  return DEFAULT_RESPONSE_URL_ORIGINS;
+}
+
+function readSlackApiUrl(raw: string | undefined, problems: string[]): string {
+  if (raw === undefined) return DEFAULT_SLACK_API_URL;
+  const checked = checkSlackUrl(raw, 'base');
+  if (typeof checked === 'string') return checked;
+  problems.push(
+    `SLACK_API_URL is not usable (${checked.problem}). Give a base URL such as ${DEFAULT_SLACK_API_URL} (https, ` +
+      'or http for a local stand-in on 127.0.0.1), or unset it.',
+  );
+  return DEFAULT_SLACK_API_URL;
+}
+
+type UrlProblem = { problem: string };
+
+/** An origin (`https://host:port`) or a base URL ending in `/`, or what is wrong with it. */
+function checkSlackUrl(value: string, kind: 'origin' | 'base'): string | UrlProblem {
+  const url = URL.parse(value);
+  if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:')) return { problem: 'not an http(s) URL' };
+  if (url.protocol === 'http:' && !/^(localhost|127(?:\.\d+){3}|\[::1\])$/i.test(url.hostname)) {
+    return { problem: 'plain http is accepted for loopback addresses only' };
+  }
+  if (url.username !== '' || url.password !== '') return { problem: 'it holds credentials' };
+  if (url.search !== '' || url.hash !== '') return { problem: 'it has a query or a fragment' };
+  if (kind === 'origin') return url.pathname === '/' ? url.origin : { problem: 'it has a path' };
+  return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
+
 /** Returns the store to use, or a problem description. Never echoes the URL: it may hold a password. */
 function parseDatabaseUrl(value: string): StoreConfig | string {
   if (value.startsWith('sqlite:')) {
@@ -194,6 +268,11 @@ export function environmentHasSigningSecret(): boolean {
 export interface LocalToolSettings {
   readonly signingSecret: string | undefined;
   readonly port: number;
+  /**
+   * The first plain-http loopback origin in SLACK_RESPONSE_URL_ORIGINS: where the slash client can stand in for
+   * Slack's response URLs (so a preview's buttons can be pressed), as the app will call only allowed origins.
+   */
+  readonly responseUrlOrigin?: string;
 }
 
 /**
@@ -207,5 +286,21 @@ export function loadLocalToolSettings(env?: Env): LocalToolSettings {
   const rawPort = source.PORT?.trim() ?? '';
   const port =
     /^\d{1,5}$/.test(rawPort) && Number(rawPort) >= 1 && Number(rawPort) <= 65535 ? Number(rawPort) : DEFAULT_PORT;
-  return { signingSecret, port };
+  const origins = source.SLACK_RESPONSE_URL_ORIGINS?.trim() ?? '';
+  const responseUrlOrigin =
+    origins === ''
+      ? localResponseUrlOrigin(port)
+      : origins
+          .split(',')
+          .map((entry) => checkSlackUrl(entry.trim(), 'origin'))
+          .find((origin): origin is string => typeof origin === 'string' && origin.startsWith('http:'));
+  return { signingSecret, port, responseUrlOrigin };
+}
+
+/**
+ * Where `npm run slash` stands in for Slack's response URLs when SLACK_RESPONSE_URL_ORIGINS names none: the port
+ * after the app's. `npm run dev` allows it, so a preview's buttons work locally with no settings.
+ */
+export function localResponseUrlOrigin(port: number): string {
+  return `http://127.0.0.1:${port < 65535 ? port + 1 : port - 1}`;
 }

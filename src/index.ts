@@ -9,6 +9,8 @@ import { createCowsayApp } from './app.js';
 import type { StoreConfig } from './config.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadCowCatalog } from './cowsay/cows.js';
+import { loadFortuneFiles } from './cowsay/fortune-files.js';
+import { builtInFortunes, type Fortunes } from './cowsay/fortunes.js';
 import { createLogger } from './logger.js';
 import { STOP_GRACE_MS, stopGracefully } from './process/graceful-stop.js';
 import { type MessageStore, openStore } from './store/index.js';
@@ -27,10 +29,11 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
 
-  // 2. Build: the store, the cow catalogue, the app.
+  // 2. Build: the fortunes (before the store, so a bad FORTUNE_PATH opens nothing), the store, the cows, the app.
+  const fortunes = await loadFortunes(config.fortunePath, logger);
   const store = await openStoreOrExplain(config.store, logger);
   const catalog = await loadCowCatalog();
-  const app = createCowsayApp({ config, store, catalog, logger });
+  const app = createCowsayApp({ config, store, catalog, fortunes, logger });
 
   // 3. Register shutdown: Heroku sends SIGTERM on every deploy and restart, and kills 30 s later.
   let stopping = false;
@@ -82,6 +85,19 @@ async function openStoreOrExplain(storeConfig: StoreConfig, logger: Logger): Pro
     throw new Error(`the message store, ${where}, does not answer: ${reasonOf(error)}. Check DATABASE_URL.`);
   }
   return store;
+}
+
+/**
+ * FORTUNE_PATH's collections, else the built-in fortunes. Files that cannot be used are named in one warning;
+ * a path with no usable fortune at all stops the start, as any other misconfiguration does.
+ */
+async function loadFortunes(fortunePath: string | undefined, logger: Logger): Promise<Fortunes> {
+  if (fortunePath === undefined) return builtInFortunes();
+  const loaded = await loadFortuneFiles(fortunePath);
+  if (!loaded.ok) throw new Error(loaded.error);
+  if (loaded.value.problems !== undefined) logger.warn(`FORTUNE_PATH: ${loaded.value.problems}.`);
+  logger.info(`Fortunes: ${loaded.value.summary}, from FORTUNE_PATH.`);
+  return loaded.value.fortunes;
 }
 
 function reasonOf(error: unknown): string {

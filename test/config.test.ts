@@ -1,4 +1,11 @@
-import { ConfigError, DEFAULT_SQLITE_PATH, parseConfig } from '../src/config.js';
+import {
+  ConfigError,
+  DEFAULT_RESPONSE_URL_ORIGINS,
+  DEFAULT_SLACK_API_URL,
+  DEFAULT_SQLITE_PATH,
+  loadLocalToolSettings,
+  parseConfig,
+} from '../src/config.js';
 import { fakeSlackToken } from './helpers.js';
 
 const SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -23,6 +30,9 @@ describe('configuration', () => {
       store: { kind: 'sqlite', path: DEFAULT_SQLITE_PATH },
       logLevel: 'info',
       http: { maxConnections: 1000, trustedProxyHops: 0, webRateLimit: 10 },
+      responseUrlOrigins: ['https://hooks.slack.com', 'https://hooks.slack-gov.com'],
+      slackApiUrl: 'https://slack.com/api/',
+      fortunePath: undefined,
     });
   });
 
@@ -107,6 +117,71 @@ describe('configuration', () => {
     expect(parseConfig({ SLACK_SIGNING_SECRET: SECRET, PORT: '' }).port).toBe(3000);
     expect(parseConfig({ SLACK_SIGNING_SECRET: SECRET, PORT: '  ' }).port).toBe(3000);
     expect(parseConfig({ SLACK_SIGNING_SECRET: SECRET, PORT: '0' }).port).toBe(0);
+  });
+
+  describe('where the app may call Slack', () => {
+    const parse = (env: Record<string, string>) => parseConfig({ SLACK_SIGNING_SECRET: SECRET, ...env });
+
+    it('takes response URL origins as a comma-separated list, normalised, replacing the default', () => {
+      expect(parse({}).responseUrlOrigins).toEqual(DEFAULT_RESPONSE_URL_ORIGINS);
+      expect(
+        parse({ SLACK_RESPONSE_URL_ORIGINS: ' http://127.0.0.1:9999 , https://Hooks.Example.com:443/,' })
+          .responseUrlOrigins,
+      ).toEqual(['http://127.0.0.1:9999', 'https://hooks.example.com']);
+      expect(parse({ SLACK_RESPONSE_URL_ORIGINS: 'http://localhost:1,http://[::1]:2' }).responseUrlOrigins).toEqual([
+        'http://localhost:1',
+        'http://[::1]:2',
+      ]);
+    });
+
+    it.each([
+      ['plain http to a remote host', 'http://hooks.slack.com', 'loopback'],
+      ['a path', 'https://hooks.slack.com/commands', 'path'],
+      ['credentials', 'https://user:hunter2@hooks.slack.com', 'credentials'],
+      ['a query', 'https://hooks.slack.com?x=1', 'query'],
+      ['another scheme', 'ftp://hooks.slack.com', 'http(s)'],
+      ['no scheme', 'hooks.slack.com', 'http(s)'],
+      ['injection', 'https://hooks.slack.com\n<script>', 'http(s)'],
+    ])('refuses an origin with %s, naming the entry and the fix', (_name, value, reason) => {
+      const [problem] = problemsOf({
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_RESPONSE_URL_ORIGINS: `https://hooks.slack.com,${value}`,
+      });
+      expect(problem).toMatch(/^SLACK_RESPONSE_URL_ORIGINS entry 2 is not an origin/);
+      expect(problem).toContain(reason);
+      expect(problem).toContain('https://hooks.slack.com');
+      expect(problem).not.toContain('hunter2');
+    });
+
+    it('takes SLACK_API_URL as a base ending in a slash', () => {
+      expect(parse({}).slackApiUrl).toBe(DEFAULT_SLACK_API_URL);
+      expect(parse({ SLACK_API_URL: 'http://127.0.0.1:8080/api' }).slackApiUrl).toBe('http://127.0.0.1:8080/api/');
+      expect(parse({ SLACK_API_URL: 'https://slack-gov.com/api/' }).slackApiUrl).toBe('https://slack-gov.com/api/');
+      for (const bad of ['http://slack.com/api/', 'https://u:hunter2@slack.com/api/', 'slack.com', 'https://x/?q=1']) {
+        const [problem] = problemsOf({ SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: bad });
+        expect(problem).toMatch(
+          /^SLACK_API_URL is not usable \(.+\)\. Give a base URL such as https:\/\/slack\.com\/api\//,
+        );
+        expect(problem).not.toContain('hunter2');
+      }
+    });
+
+    it('gives the slash client a loopback origin to stand in for response URLs at', () => {
+      const origin = (env: Record<string, string>) => loadLocalToolSettings(env).responseUrlOrigin;
+      expect(origin({})).toBe('http://127.0.0.1:3001');
+      expect(origin({ PORT: '4000' })).toBe('http://127.0.0.1:4001');
+      expect(origin({ PORT: '65535' })).toBe('http://127.0.0.1:65534');
+      expect(origin({ SLACK_RESPONSE_URL_ORIGINS: 'https://hooks.slack.com, http://localhost:9999/' })).toBe(
+        'http://localhost:9999',
+      );
+      expect(origin({ SLACK_RESPONSE_URL_ORIGINS: 'https://hooks.slack.com' })).toBeUndefined();
+      expect(origin({ SLACK_RESPONSE_URL_ORIGINS: 'http://hooks.example.com,nonsense' })).toBeUndefined();
+    });
+
+    it('passes FORTUNE_PATH on as given (the files are read at start-up)', () => {
+      expect(parse({ FORTUNE_PATH: ' /usr/share/games/fortunes ' }).fortunePath).toBe('/usr/share/games/fortunes');
+      expect(parse({ FORTUNE_PATH: '' }).fortunePath).toBeUndefined();
+    });
   });
 
   it('returns a frozen object', () => {

@@ -11,6 +11,7 @@ import addFormats from 'ajv-formats';
 import { type CowsayApp, createCowsayApp } from '../src/app.js';
 import { type Config, parseConfig } from '../src/config.js';
 import { type CowCatalog, loadCowCatalog } from '../src/cowsay/cows.js';
+import type { Fortunes } from '../src/cowsay/fortunes.js';
 import type { HttpLimits } from '../src/http/server.js';
 import type { Board, DeleteOutcome, MessageStore, StoredMessage, TokenTake } from '../src/store/message-store.js';
 
@@ -290,6 +291,7 @@ export async function startTestApp(
     logger?: CapturingLogger;
     catalog?: CowCatalog;
     httpLimits?: Partial<HttpLimits>;
+    fortunes?: Fortunes;
   } = {},
 ): Promise<RunningApp> {
   const logger = options.logger ?? createCapturingLogger();
@@ -298,6 +300,7 @@ export async function startTestApp(
     config: options.config ?? testConfig(),
     store,
     catalog: options.catalog ?? (await testCatalog()),
+    fortunes: options.fortunes,
     logger,
     httpLimits: options.httpLimits,
   });

@@ -141,6 +141,48 @@ describe('start-up faults: one clear line and a non-zero exit', () => {
     expectOneClearLine(started.output(), /failed to start: .*(PostgreSQL|database)/i);
     expect(started.output()).not.toContain('hunter2-password');
   });
+
+  it('FORTUNE_PATH with no usable fortune', async () => {
+    const started = spawnApp({
+      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      PORT: '0',
+      FORTUNE_PATH: join(workDir, 'no-such-fortunes'),
+    });
+    expect(await started.exited).toBe(1);
+    expectOneClearLine(started.output(), /failed to start: FORTUNE_PATH holds no usable fortune file .*not found/);
+    expect(started.output().trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('FORTUNE_PATH', () => {
+  it('serves its fortunes to /cowsay -F and /say?fortune, naming the files it skipped in one line', async () => {
+    const port = await freePort();
+    const fixtures = new URL('./fixtures/fortunes', import.meta.url).pathname;
+    const missing = join(workDir, 'missing-fortunes');
+    const started = spawnApp({
+      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      PORT: String(port),
+      DATABASE_URL: `sqlite:${join(workDir, 'fortunes.db')}`,
+      FORTUNE_PATH: `${fixtures}:${missing}`,
+    });
+    await waitForListening(started, port);
+    const fortuneLines = started
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('FORTUNE_PATH'));
+    expect(fortuneLines).toEqual([
+      expect.stringMatching(new RegExp(`FORTUNE_PATH: skipped 1 file: "${missing}" \\(not found\\)\\.$`)),
+      expect.stringMatching(/Fortunes: 5 fortunes from 2 files, from FORTUNE_PATH\.$/),
+    ]);
+    const said = await (
+      await fetch(`http://127.0.0.1:${port}/say?fortune`, { headers: { Accept: 'text/plain' } })
+    ).text();
+    expect(said).toMatch(/fixture|Kuh/i);
+    const reply = await sendSlashCommand(`http://127.0.0.1:${port}`, { command: '/cowsay', text: '-F' });
+    expect(reply.text).toMatch(/fixture|Kuh/i);
+    started.child.kill('SIGTERM');
+    expect(await started.exited).toBe(0);
+  }, 30_000);
 });
 
 describe('SIGTERM', () => {

@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { registerCommands } from '../src/commands/index.js';
 import type { BoltRoutes } from '../src/commands/router.js';
+import { DEFAULT_SLACK_API_URL } from '../src/config.js';
+import { builtInFortunes } from '../src/cowsay/fortunes.js';
 import { MODE_LETTERS } from '../src/cowsay/options.js';
-import { createFakeStore, manifestSchemaErrors, testCatalog } from './helpers.js';
+import { createSlackOutbound } from '../src/slack/outbound.js';
+import { createCapturingLogger, createFakeStore, manifestSchemaErrors, testCatalog } from './helpers.js';
 
 const manifestText = readFileSync(new URL('../manifest.yml', import.meta.url), 'utf8');
 
@@ -24,24 +27,35 @@ async function registered(): Promise<{ commands: string[]; shortcuts: string[] }
     shortcut: (callbackId: string) => void shortcuts.push(callbackId),
     error: () => {},
   } as unknown as BoltRoutes & Parameters<typeof registerCommands>[0];
-  registerCommands(app, { catalog: await testCatalog(), store: createFakeStore() });
+  registerCommands(app, {
+    catalog: await testCatalog(),
+    store: createFakeStore(),
+    fortunes: builtInFortunes(),
+    outbound: createSlackOutbound({
+      responseUrlOrigins: [],
+      apiUrl: DEFAULT_SLACK_API_URL,
+      logger: createCapturingLogger(),
+    }),
+    botToken: undefined,
+  });
   return { commands, shortcuts };
 }
 
 describe('manifest.yml', () => {
   const manifest = parse(manifestText) as {
-    features: { slash_commands: SlashCommand[]; shortcuts?: Array<{ callback_id: string }> };
+    features: {
+      slash_commands: SlashCommand[];
+      shortcuts: Array<{ name: string; type: string; callback_id: string; description: string }>;
+    };
     oauth_config: { scopes: { bot: string[] } };
-    settings: { socket_mode_enabled: boolean };
+    settings: { socket_mode_enabled: boolean; interactivity: { is_enabled: boolean; request_url: string } };
   };
 
   it('declares exactly the commands and shortcuts the app registers', async () => {
     const app = await registered();
     const sorted = (names: string[]) => [...names].sort();
     expect(sorted(manifest.features.slash_commands.map((command) => command.command))).toEqual(sorted(app.commands));
-    expect(sorted((manifest.features.shortcuts ?? []).map((shortcut) => shortcut.callback_id))).toEqual(
-      sorted(app.shortcuts),
-    );
+    expect(sorted(manifest.features.shortcuts.map((shortcut) => shortcut.callback_id))).toEqual(sorted(app.shortcuts));
     expect(app.commands.length).toBeGreaterThan(0);
   });
 
@@ -64,8 +78,16 @@ describe('manifest.yml', () => {
     }
   });
 
-  it('asks for the commands scope only, with Socket Mode off', () => {
-    expect(manifest.oauth_config.scopes.bot).toEqual(['commands']);
+  it('declares the "Cowsay this" message shortcut, with interactivity sent to /slack/events', () => {
+    expect(manifest.features.shortcuts).toEqual([
+      { name: 'Cowsay this', type: 'message', callback_id: 'cowsay_message', description: expect.any(String) },
+    ]);
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(new URL(manifest.settings.interactivity.request_url).pathname).toBe('/slack/events');
+  });
+
+  it('asks for the commands scope and chat:write (shortcut replies in threads) only, with Socket Mode off', () => {
+    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write']);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
   });
 });

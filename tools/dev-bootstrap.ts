@@ -80,6 +80,7 @@ export function devHints(port: number): string {
     `Open http://localhost:${port}/ for the index page, or try the commands from another terminal:`,
     '  npm run slash -- /cowsay -f dragon hello',
     '  npm run slash -- /chat hello, board',
+    '  npm run slash -- /cowsay -P hello     (a preview: type s, h or c to press Send, Shuffle or Cancel)',
     '  npm run slash            (a prompt: one command per line, plain text goes to /chat)',
   ].join('\n');
 }

@@ -6,10 +6,19 @@
  */
 import { decodeEntities } from '../src/slack/format.js';
 
+export interface ReplyButton {
+  actionId: string;
+  label: string;
+  value: string | undefined;
+  blockId: string | undefined;
+}
+
 export interface ReplyText {
   /** Slack shows an ephemeral reply only to the user who ran the command. */
   ephemeral: boolean;
   text: string;
+  /** The message's buttons, in order (none for most replies). */
+  buttons: ReplyButton[];
 }
 
 export interface ReadOptions {
@@ -36,15 +45,34 @@ export function readReply(body: string, options: ReadOptions = {}): ReplyText | 
   try {
     message = JSON.parse(body);
   } catch {
-    return { ephemeral: true, text: body };
+    return { ephemeral: true, text: body, buttons: [] };
   }
-  if (!isRecord(message)) return { ephemeral: true, text: body };
+  if (!isRecord(message)) return { ephemeral: true, text: body, buttons: [] };
   // Slack's default for a slash command reply is ephemeral; only `in_channel` is posted for everyone.
   const ephemeral = message.response_type !== 'in_channel';
   const fromBlocks = Array.isArray(message.blocks) ? blocksText(message.blocks, options) : '';
   const text =
     fromBlocks !== '' ? fromBlocks : typeof message.text === 'string' ? mrkdwnToText(message.text, options) : '';
-  return { ephemeral, text };
+  return { ephemeral, text, buttons: Array.isArray(message.blocks) ? buttonsOf(message.blocks) : [] };
+}
+
+function buttonsOf(blocks: readonly unknown[]): ReplyButton[] {
+  return blocks.flatMap((block) =>
+    isRecord(block) && block.type === 'actions' && Array.isArray(block.elements)
+      ? block.elements.filter(isRecord).flatMap((element) =>
+          element.type === 'button' && typeof element.action_id === 'string'
+            ? [
+                {
+                  actionId: element.action_id,
+                  label: isRecord(element.text) ? String(element.text.text) : element.action_id,
+                  value: typeof element.value === 'string' ? element.value : undefined,
+                  blockId: typeof block.block_id === 'string' ? block.block_id : undefined,
+                },
+              ]
+            : [],
+        )
+      : [],
+  );
 }
 
 function blocksText(blocks: readonly unknown[], options: ReadOptions): string {

@@ -7,7 +7,8 @@ import { createInterface } from 'node:readline';
 import type { LocalToolSettings } from '../src/config.js';
 import { SLACK_ID } from '../src/slack/ids.js';
 import { SLACK_EVENTS_PATH } from '../src/slack/receiver.js';
-import type { ReplyText } from './reply-text.js';
+import type { ReplyButton, ReplyText } from './reply-text.js';
+import { type ButtonSession, createButtonSession } from './slash-buttons.js';
 import { createSlashClient, parseCommandLine, type SlashClient, type SlashOutcome } from './slash-client.js';
 
 export interface CliIo {
@@ -28,6 +29,7 @@ Sends a slash command to the running app, signed with SLACK_SIGNING_SECRET (from
 exactly as Slack signs it, and prints the reply as a Slack user would see it.
 
   npm run slash -- /cowsay -f dragon hello     one command
+  npm run slash -- /cowsay -P hello            a preview: then type s, h or c to press Send, Shuffle or Cancel
   npm run slash                                a prompt: one command per line; a line without a leading "/"
                                                goes to /chat; Ctrl-D ends it
   printf '/cowsay hi\\nhello board\\n' | npm run slash     commands from a pipe
@@ -35,6 +37,10 @@ exactly as Slack signs it, and prints the reply as a Slack user would see it.
   --url URL       the app's Slack endpoint (default http://localhost:$PORT/slack/events, PORT default 3000)
   --user ID       the Slack user ID to send as (default ULOCALUSER), e.g. to try /chat delete as someone else
   --channel ID    the channel ID to send from (default CLOCALCHAN): each channel has its own /chat board
+
+Buttons (a /cowsay -P preview's) are pressed with a signed interaction, as Slack sends one, and the client
+stands in for Slack's response URL on a loopback origin: the first http:// one in SLACK_RESPONSE_URL_ORIGINS,
+or when that is unset http://127.0.0.1:<PORT+1>, which \`npm run dev\` lets the app call.
 `;
 
 /** Exit codes: 0 all answered, 1 a command failed, 2 the tool was misused or misconfigured. */
@@ -68,39 +74,77 @@ export async function runSlashCli(
     timeoutMs: options.timeoutMs,
   });
 
-  if (parsed.commandLine !== undefined) {
+  const buttons = createButtonSession(client, io, settings.responseUrlOrigin);
+  try {
+    if (parsed.commandLine === undefined) return await repl(client, io, parsed.url, buttons);
     const line = parseCommandLine(parsed.commandLine);
     if (line === undefined) {
       io.stderr.write(`Not a slash command: ${JSON.stringify(parsed.commandLine)}\n\n${SLASH_USAGE}`);
       return 2;
     }
-    return report(await client.send(line), io) ? 0 : 1;
+    const outcome = await client.send(line);
+    if (!report(outcome, io)) return 1;
+    const offered = buttons.offer(buttonsOf(outcome));
+    if (offered !== undefined) await pressFromInput(io, buttons, offered);
+    return 0;
+  } finally {
+    await buttons.close();
   }
-  return repl(client, io, parsed.url);
 }
 
-async function repl(client: SlashClient, io: CliIo, url: string): Promise<number> {
+/** After a one-off command, a reply's buttons wait for keys on standard input until they are gone. */
+async function pressFromInput(io: CliIo, buttons: ButtonSession, offered: ReplyButton[]): Promise<void> {
+  let current: ReplyButton[] | undefined = offered;
+  for await (const raw of readLines(io, false)) {
+    const button: ReplyButton | undefined = current === undefined ? undefined : buttons.choose(raw, current);
+    if (current === undefined || button === undefined) break;
+    current = await buttons.press(button, current);
+    if (current === undefined) break;
+    buttons.offer(current);
+  }
+}
+
+function buttonsOf(outcome: SlashOutcome): ReplyButton[] {
+  return outcome.ok && outcome.value !== undefined ? outcome.value.buttons : [];
+}
+
+/** Standard input line by line; at a terminal with line editing and history, and Ctrl-C ends it like Ctrl-D. */
+function readLines(io: CliIo, prompt: boolean) {
+  const lines = createInterface({
+    input: io.stdin,
+    output: io.interactive && prompt ? io.stdout : undefined,
+    terminal: io.interactive && prompt,
+    crlfDelay: Number.POSITIVE_INFINITY,
+    prompt: ': ',
+  });
+  lines.on('SIGINT', () => lines.close());
+  return lines;
+}
+
+async function repl(client: SlashClient, io: CliIo, url: string, buttons: ButtonSession): Promise<number> {
   if (io.interactive) {
     io.stdout.write(
       `Sending to ${url}. Type a slash command (/cowsay -f dragon hello), or plain text to post it with /chat. ` +
         'Ctrl-D to quit.\n',
     );
   }
-  // At a terminal, readline gives line editing and history, and Ctrl-C ends the session like Ctrl-D.
-  const lines = createInterface({
-    input: io.stdin,
-    output: io.interactive ? io.stdout : undefined,
-    terminal: io.interactive,
-    crlfDelay: Number.POSITIVE_INFINITY,
-    prompt: ': ',
-  });
-  lines.on('SIGINT', () => lines.close());
+  const lines = readLines(io, true);
   const prompt = () => {
     if (io.interactive) lines.prompt();
   };
   let failed = false;
+  // The buttons of the last reply, if it had any: a line holding one's key presses it.
+  let offered: ReplyButton[] | undefined;
   prompt();
   for await (const raw of lines) {
+    const button = offered === undefined ? undefined : buttons.choose(raw, offered);
+    if (button !== undefined && offered !== undefined) {
+      offered = await buttons.press(button, offered);
+      if (offered !== undefined) buttons.offer(offered);
+      prompt();
+      continue;
+    }
+    offered = undefined;
     const line = parseCommandLine(raw);
     if (raw.trim() === '') {
       prompt();
@@ -109,8 +153,10 @@ async function repl(client: SlashClient, io: CliIo, url: string): Promise<number
     if (line === undefined) {
       io.stderr.write(`Not a slash command: ${JSON.stringify(raw.trim())}\n`);
       failed = true;
-    } else if (!report(await client.send(line), io)) {
-      failed = true;
+    } else {
+      const outcome = await client.send(line);
+      if (report(outcome, io)) offered = buttons.offer(buttonsOf(outcome));
+      else failed = true;
     }
     prompt();
   }

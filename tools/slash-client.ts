@@ -11,7 +11,7 @@ import { fail, ok, type Result } from '../src/result.js';
 import { encodeEntities } from '../src/slack/format.js';
 import { computeSignature } from '../src/slack/signature.js';
 import { shorten } from '../src/text/shorten.js';
-import { type ReplyText, readReply } from './reply-text.js';
+import { type ReplyButton, type ReplyText, readReply } from './reply-text.js';
 
 export interface SlashClientOptions {
   /** The app's Slack endpoint, e.g. http://localhost:3000/slack/events. */
@@ -38,6 +38,13 @@ export type SlashOutcome = Result<ReplyText | undefined, SlashProblem>;
 
 export interface SlashClient {
   send(line: SlashCommandLine): Promise<SlashOutcome>;
+  /**
+   * Presses a button of a reply, as Slack does: a signed `block_actions` payload whose `response_url` is
+   * `responseUrl`. The outcome is the acknowledgement; what the app then says goes to `responseUrl`.
+   */
+  press(button: ReplyButton, responseUrl: string): Promise<SlashOutcome>;
+  /** A message body (a reply, or one posted to a response URL) as this client's user would read it. */
+  read(body: string): ReplyText | undefined;
 }
 
 export const LOCAL_TEAM = { id: 'TLOCALTEAM', domain: 'local' } as const;
@@ -64,29 +71,33 @@ export function createSlashClient(options: SlashClientOptions): SlashClient {
   const channelId = options.channelId ?? DEFAULT_CHANNEL_ID;
   const userName = userId === DEFAULT_USER_ID ? 'you' : userId.toLowerCase();
 
+  const userNames = { [userId]: userName };
+  const post = async (body: string): Promise<SlashOutcome> => {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'User-Agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+          'X-Slack-Request-Timestamp': timestamp,
+          'X-Slack-Signature': computeSignature(signingSecret, timestamp, body),
+        },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'manual',
+      });
+      const replyBody = await response.text();
+      return outcomeOf(response.status, replyBody, url, userNames);
+    } catch (error) {
+      return failure(error, url, timeoutMs);
+    }
+  };
+
   return {
-    async send(line) {
-      const body = commandBody(line, userId, userName, channelId);
-      const timestamp = String(Math.floor(Date.now() / 1000));
-      try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: {
-            'Content-Type': 'application/x-www-form-urlencoded',
-            'User-Agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-            'X-Slack-Request-Timestamp': timestamp,
-            'X-Slack-Signature': computeSignature(signingSecret, timestamp, body),
-          },
-          body,
-          signal: AbortSignal.timeout(timeoutMs),
-          redirect: 'manual',
-        });
-        const replyBody = await response.text();
-        return outcomeOf(response.status, replyBody, url, { [userId]: userName });
-      } catch (error) {
-        return failure(error, url, timeoutMs);
-      }
-    },
+    send: (line) => post(commandBody(line, userId, userName, channelId)),
+    press: (button, responseUrl) => post(buttonBody(button, responseUrl, userId, userName, channelId)),
+    read: (body) => readReply(body, { userNames }),
   };
 }
 
@@ -108,6 +119,35 @@ function commandBody({ command, text }: SlashCommandLine, userId: string, userNa
     response_url: `https://hooks.slack.com/commands/${LOCAL_TEAM.id}/0/local-slash-client`,
     trigger_id: `0.0.${randomBytes(8).toString('hex')}`,
   }).toString();
+}
+
+/**
+ * The form Slack sends when a button is pressed: one `payload` field holding the interaction as JSON.
+ * https://docs.slack.dev/reference/interaction-payloads/block_actions-payload
+ */
+function buttonBody(button: ReplyButton, responseUrl: string, userId: string, userName: string, channelId: string) {
+  const payload = {
+    type: 'block_actions',
+    token: 'local-slash-client',
+    api_app_id: 'ALOCALAPP',
+    trigger_id: `0.0.${randomBytes(8).toString('hex')}`,
+    response_url: responseUrl,
+    team: LOCAL_TEAM,
+    user: { id: userId, username: userName, team_id: LOCAL_TEAM.id },
+    channel: { id: channelId, name: channelId === DEFAULT_CHANNEL_ID ? 'general' : channelId.toLowerCase() },
+    container: { type: 'message', channel_id: channelId, is_ephemeral: true },
+    actions: [
+      {
+        type: 'button',
+        action_id: button.actionId,
+        block_id: button.blockId,
+        text: { type: 'plain_text', text: button.label },
+        value: button.value,
+        action_ts: String(Date.now() / 1000),
+      },
+    ],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
 /** What the app's answer means for the user, with the fix when it is a set-up problem. */

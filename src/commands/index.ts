@@ -6,13 +6,17 @@ import type { AllMiddlewareArgs, App, Logger } from '@slack/bolt';
 import { describeError } from '../observability/errors.js';
 import { registerChat } from './chat.js';
 import { registerCowsay } from './cowsay.js';
+import { registerPreview } from './preview.js';
 import { type BoltRoutes, type CommandDependencies, createRouter, type Router, requestIdOf } from './router.js';
+import { registerCowsayShortcut } from './shortcut.js';
 
 /** What Bolt passes an error handler when the App has `extendedErrorHandler: true` (see app.ts). */
 type ExtendedErrorHandlerArgs = { error: Error; logger: Logger; context: AllMiddlewareArgs['context'] };
 
 const ROUTES: ReadonlyArray<(router: Router, dependencies: CommandDependencies) => void> = [
   registerCowsay,
+  registerPreview,
+  registerCowsayShortcut,
   registerChat,
 ];
 

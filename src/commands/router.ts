@@ -12,14 +12,22 @@ import type {
   SlackShortcutMiddlewareArgs,
 } from '@slack/bolt';
 import type { CowCatalog } from '../cowsay/cows.js';
+import type { Fortunes } from '../cowsay/fortunes.js';
 import { describeError } from '../observability/errors.js';
 import { somethingWentWrong } from '../slack/format.js';
+import type { SlackOutbound } from '../slack/outbound.js';
 import type { MessageStore } from '../store/message-store.js';
 
 /** What every command module may use; a module takes only the parts it needs. */
 export interface CommandDependencies {
   catalog: CowCatalog;
   store: MessageStore;
+  /** What `-F` draws from. */
+  fortunes: Fortunes;
+  /** Calls to Slack (response URLs, the Web API), for buttons and shortcuts. */
+  outbound: SlackOutbound;
+  /** Lets a shortcut reply in a thread; `undefined` when none is configured. */
+  botToken: string | undefined;
 }
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -29,7 +37,8 @@ export type Listener<Args> = (args: Args) => Promise<void>;
 
 export interface Router {
   command(name: `/${string}`, listener: Listener<CommandArgs>): void;
-  action(actionId: string, listener: Listener<ActionArgs>): void;
+  /** `actionId` may be a pattern, so one listener serves a set of buttons (Bolt tries each listener on each request). */
+  action(actionId: string | RegExp, listener: Listener<ActionArgs>): void;
   shortcut(callbackId: string, listener: Listener<ShortcutArgs>): void;
 }
 

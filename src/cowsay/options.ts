@@ -45,11 +45,30 @@ export const DEFAULT_OPTIONS: CowsayOptions = Object.freeze({
   columns: DEFAULT_COLUMNS,
 });
 
+/**
+ * The option letters that are not modes, each defined here once: the parser reads them, and
+ * {@link formatCowsayArguments} writes them.
+ */
+export const OPTION = {
+  cow: 'f',
+  random: 'r',
+  eyes: 'e',
+  tongue: 'T',
+  width: 'W',
+  noWrap: 'n',
+  preview: 'P',
+  fortune: 'F',
+  help: 'h',
+  list: 'l',
+} as const;
+export const LONG_OPTION = { think: '--think', preview: '--preview', fortune: '--fortune' } as const;
+
 export type CowsayCommand =
   /** `no-text`: options were given but nothing to say. */
   | { kind: 'help'; reason?: 'no-text' }
   | { kind: 'list' }
-  | { kind: 'say'; text: string; options: CowsayOptions }
+  /** `fortune`: the cow says a fortune, and `text` is empty. `preview`: show it to its author first. */
+  | { kind: 'say'; text: string; options: CowsayOptions; preview: boolean; fortune: boolean }
   | { kind: 'invalid'; problem: CowsayProblem };
 
 export function checkCowName(name: string, catalog: CowCatalog): Result<string, CowsayProblem> {
@@ -89,12 +108,22 @@ interface Draft {
   think: boolean;
   columns: number;
   noWrap: boolean;
+  preview: boolean;
+  fortune: boolean;
   text: string;
 }
 
-const FLAGS = new Set<string>([...MODE_LETTERS, 'n', 'r', 'l', 'h']);
-const WITH_VALUE = new Set(['f', 'e', 'T', 'W']);
-const LONG_OPTIONS = ['--think', '--help', '--list'];
+const FLAGS = new Set<string>([
+  ...MODE_LETTERS,
+  OPTION.noWrap,
+  OPTION.random,
+  OPTION.preview,
+  OPTION.fortune,
+  OPTION.list,
+  OPTION.help,
+]);
+const WITH_VALUE = new Set<string>([OPTION.cow, OPTION.eyes, OPTION.tongue, OPTION.width]);
+const LONG_OPTIONS = [...Object.values(LONG_OPTION), '--help', '--list'];
 
 /**
  * Parses the text after `/cowsay`. Options come first, getopt style: flags may be bundled (`-bd`), a value
@@ -115,6 +144,8 @@ export function parseCowsayCommand(input: string, catalog: CowCatalog): CowsayCo
     think: false,
     columns: DEFAULT_COLUMNS,
     noWrap: false,
+    preview: false,
+    fortune: false,
     text: '',
   };
   const word = /\S+/gu;
@@ -135,10 +166,12 @@ export function parseCowsayCommand(input: string, catalog: CowCatalog): CowsayCo
   return finish(draft);
 }
 
-/** `--think`, `--help`, `--list`; returns the command when the option decides it. */
+/** `--think`, `--preview`, `--fortune`, `--help`, `--list`; returns the command when the option decides it. */
 function longOption(token: string, draft: Draft): CowsayCommand | undefined {
   const option = token.toLowerCase();
-  if (option === '--think') draft.think = true;
+  if (option === LONG_OPTION.think) draft.think = true;
+  else if (option === LONG_OPTION.preview) draft.preview = true;
+  else if (option === LONG_OPTION.fortune) draft.fortune = true;
   else if (option === '--help') return { kind: 'help' };
   else if (option === '--list') return { kind: 'list' };
   else
@@ -156,11 +189,9 @@ function shortOptions(
   for (let index = 1; index < token.length; index++) {
     const letter = token[index] ?? '';
     if (FLAGS.has(letter)) {
-      if (letter === 'h') return { kind: 'help' };
-      if (letter === 'l') return { kind: 'list' };
-      if (letter === 'n') draft.noWrap = true;
-      else if (letter === 'r') draft.random = true;
-      else draft.modes.add(letter as Mode);
+      if (letter === OPTION.help) return { kind: 'help' };
+      if (letter === OPTION.list) return { kind: 'list' };
+      setFlag(letter, draft);
       continue;
     }
     if (!WITH_VALUE.has(letter))
@@ -173,19 +204,27 @@ function shortOptions(
   return undefined;
 }
 
+function setFlag(letter: string, draft: Draft): void {
+  if (letter === OPTION.noWrap) draft.noWrap = true;
+  else if (letter === OPTION.random) draft.random = true;
+  else if (letter === OPTION.preview) draft.preview = true;
+  else if (letter === OPTION.fortune) draft.fortune = true;
+  else draft.modes.add(letter as Mode);
+}
+
 function setValue(letter: string, value: string, draft: Draft, catalog: CowCatalog): CowsayProblem | undefined {
-  if (letter === 'f') {
+  if (letter === OPTION.cow) {
     const cow = checkCowName(value, catalog);
     if (!cow.ok) return cow.error;
     draft.cow = cow.value;
-  } else if (letter === 'W') {
+  } else if (letter === OPTION.width) {
     const columns = checkColumns(value);
     if (!columns.ok) return columns.error;
     draft.columns = columns.value;
   } else {
-    const part = checkFacePart(value, letter === 'e' ? 'eyes' : 'tongue');
+    const part = checkFacePart(value, letter === OPTION.eyes ? 'eyes' : 'tongue');
     if (!part.ok) return part.error;
-    if (letter === 'e') draft.eyes = part.value;
+    if (letter === OPTION.eyes) draft.eyes = part.value;
     else draft.tongue = part.value;
   }
   return undefined;
@@ -193,12 +232,16 @@ function setValue(letter: string, value: string, draft: Draft, catalog: CowCatal
 
 function finish(draft: Draft): CowsayCommand {
   if (draft.random && draft.cow !== undefined) return invalid({ kind: 'cow-and-random' });
-  if (draft.text.trim() === '') return { kind: 'help', reason: 'no-text' };
-  const { cow = DEFAULT_OPTIONS.cow, random, eyes, tongue, think } = draft;
+  const hasText = draft.text.trim() !== '';
+  if (draft.fortune && hasText) return invalid({ kind: 'fortune-and-text' });
+  if (!draft.fortune && !hasText) return { kind: 'help', reason: 'no-text' };
+  const { cow = DEFAULT_OPTIONS.cow, random, eyes, tongue, think, preview, fortune } = draft;
   const columns = draft.noWrap ? undefined : draft.columns;
   return {
     kind: 'say',
-    text: draft.text,
+    text: fortune ? '' : draft.text,
+    preview,
+    fortune,
     options: { cow, random, eyes, tongue, modes: [...draft.modes], think, columns },
   };
 }
@@ -210,4 +253,19 @@ function invalid(problem: CowsayProblem): CowsayCommand {
 /** A suggestion only when it is a small typo away. */
 function near(option: string, suggestion: string): string | undefined {
   return distance(option, suggestion) <= 2 ? suggestion : undefined;
+}
+
+/**
+ * The arguments that make {@link parseCowsayCommand} give back these options with this cow, ending with `--`
+ * and a line break, so any text may follow: `-f dragon -e ^^ -bd --think -W30 --⏎`. A preview's buttons carry
+ * them with the text, and a press parses them again with the same checks as a typed command.
+ */
+export function formatCowsayArguments(options: CowsayOptions, cowName: string): string {
+  const words: string[] = [`-${OPTION.cow}`, cowName];
+  if (options.eyes !== undefined) words.push(`-${OPTION.eyes}`, options.eyes);
+  if (options.tongue !== undefined) words.push(`-${OPTION.tongue}`, options.tongue);
+  if (options.modes.length > 0) words.push(`-${options.modes.join('')}`);
+  if (options.think) words.push(LONG_OPTION.think);
+  words.push(options.columns === undefined ? `-${OPTION.noWrap}` : `-${OPTION.width}${options.columns}`);
+  return `${words.join(' ')} --\n`;
 }

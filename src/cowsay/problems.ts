@@ -12,6 +12,7 @@ export type CowsayProblem =
   | { kind: 'unknown-option'; option: string; suggestion: string | undefined }
   | { kind: 'missing-value'; option: string }
   | { kind: 'cow-and-random' }
+  | { kind: 'fortune-and-text' }
   | { kind: 'text-too-long' }
   | { kind: 'nothing-to-say' }
   | { kind: 'cow-too-big' };
@@ -54,6 +55,8 @@ export function explainCowsayProblem(problem: CowsayProblem, markup: Markup): st
       return `Option ${problem.option} needs a value. ${markup.usage}`;
     case 'cow-and-random':
       return 'Choose a cow with -f or a random one with -r, not both.';
+    case 'fortune-and-text':
+      return 'Give your own text or ask for a fortune with -F, not both.';
     case 'text-too-long':
       return `That text is too long for a cow: the limit is ${MAX_TEXT_CHARS} characters.`;
     case 'nothing-to-say':

@@ -86,6 +86,7 @@ function sayOptionsSection(origin: string, catalog: CowCatalog): Html {
 <tr><td><code>e=EYES</code>, <code>T=TONGUE</code></td><td>Eyes and tongue, at most 2 columns each (one emoji, or two letters).</td></tr>
 <tr><td><code>think</code></td><td>A thought bubble instead of speech (<code>think=false</code> to turn it off).</td></tr>
 <tr><td><code>W=N</code></td><td>Wrap width, 10 to 80 columns (default 40).</td></tr>
+<tr><td><code>fortune</code></td><td>The cow says a random fortune instead of a message (<a href="/say?fortune">try it</a>).</td></tr>
 </tbody>
 </table>
 <p>From a terminal:</p>
@@ -104,8 +105,9 @@ function commandsSection(): Html {
 <tbody>
 <tr><td><code>/cowsay [options] &lt;text&gt;</code></td><td>Posts the cow to the channel. Options like the original:
 <code>-f dragon</code>, <code>-e ^^</code>, <code>-T U</code>, <code>${MODE_LETTERS.map((letter) => `-${letter}`).join(' ')}</code>, <code>--think</code>,
-<code>-W 30</code>, <code>-n</code>, <code>-r</code>. <code>/cowsay help</code> and <code>/cowsay list</code> answer only
-you.</td></tr>
+<code>-W 30</code>, <code>-n</code>, <code>-r</code>; <code>-F</code> for a fortune, <code>-P</code> to see it first with
+Send, Shuffle and Cancel buttons. <code>/cowsay help</code> and <code>/cowsay list</code> answer only you.</td></tr>
+<tr><td>Cowsay this</td><td>On any message, under More actions: the cow says that message, in its thread.</td></tr>
 <tr><td><code>/chat &lt;text&gt;</code></td><td>Posts a message to this channel's board.</td></tr>
 <tr><td><code>/chat list [N]</code></td><td>The board's latest messages (10 by default, at most 50).</td></tr>
 <tr><td><code>/chat delete &lt;id&gt;</code></td><td>Deletes one of your own messages.</td></tr>

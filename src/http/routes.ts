@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CowCatalog } from '../cowsay/cows.js';
+import type { Fortunes } from '../cowsay/fortunes.js';
 import { withDeadline } from '../deadline.js';
 import { redact } from '../observability/errors.js';
 import type { MessageStore } from '../store/message-store.js';
@@ -11,12 +12,14 @@ import { sendHtml } from './html.js';
 import { negotiate } from './negotiate.js';
 import { createIndexPage, errorPage, sayPage } from './pages.js';
 import { send, sendJson } from './respond.js';
-import { isSayPath, say } from './say.js';
+import { isSayPath, type SayOutcome, say } from './say.js';
 import type { RouteHandler, ServerLogger } from './server.js';
 
 export interface RouteDependencies {
   store: MessageStore;
   catalog: CowCatalog;
+  /** What `/say?fortune` draws from. */
+  fortunes?: Fortunes;
   logger: ServerLogger;
   /** Whether Slack's requests arrive over Socket Mode (shown on the index page). */
   socketMode?: boolean;
@@ -28,7 +31,7 @@ const DEFAULT_HEALTH_TIMEOUT_MS = 2000;
 const READ_ONLY = { Allow: 'GET, HEAD' };
 
 export function createRoutes(dependencies: RouteDependencies): RouteHandler {
-  const { catalog } = dependencies;
+  const { catalog, fortunes } = dependencies;
   const socketMode = dependencies.socketMode ?? false;
   const health = createHealthCheck(dependencies);
   const indexPage = createIndexPage({ catalog, socketMode });
@@ -45,7 +48,7 @@ export function createRoutes(dependencies: RouteDependencies): RouteHandler {
         sendHtml(response, 200, indexPage(originOf(request)));
         return true;
       case 'say':
-        answerSay(request, response, url, catalog);
+        answerSay(request, response, url, (pathname, search) => say(pathname, search, catalog, fortunes));
         return true;
       case 'health':
         await health(response);
@@ -63,11 +66,16 @@ function routeFor(pathname: string): Route | undefined {
   return undefined;
 }
 
-function answerSay(request: IncomingMessage, response: ServerResponse, url: URL, catalog: CowCatalog): void {
+function answerSay(
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  render: (pathname: string, search: string) => SayOutcome,
+): void {
   const representation = negotiate(request.headers.accept);
   // The same URL answers differently by Accept, so caches must key on it.
   const headers = { Vary: 'Accept' };
-  const outcome = say(url.pathname, url.search, catalog);
+  const outcome = render(url.pathname, url.search);
   if (!outcome.ok) {
     if (representation === 'json') sendJson(response, 400, { error: outcome.error }, headers);
     else if (representation === 'text') send(response, 400, `${outcome.error}\n`, headers);

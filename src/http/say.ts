@@ -5,6 +5,7 @@
  * selects an entry of the catalogue.
  */
 import type { CowCatalog } from '../cowsay/cows.js';
+import { builtInFortunes, type Fortunes } from '../cowsay/fortunes.js';
 import { type CowsayOptions, checkColumns, checkCowName, checkFacePart, DEFAULT_OPTIONS } from '../cowsay/options.js';
 import { type CowsayProblem, explainCowsayProblem, type Markup, quote } from '../cowsay/problems.js';
 import { renderCow } from '../cowsay/render.js';
@@ -12,7 +13,7 @@ import { fail, ok, type Result } from '../result.js';
 
 export const SAY_PATH = '/say';
 export const DEFAULT_MESSAGE = 'moo';
-export const SAY_PARAMETERS = ['f', 'e', 'T', 'think', 'W'] as const;
+export const SAY_PARAMETERS = ['f', 'e', 'T', 'think', 'W', 'fortune'] as const;
 
 /** The cow, or why not in words for a web client. */
 export type SayOutcome = Result<{ message: string; cow: string; cowName: string }, string>;
@@ -31,14 +32,24 @@ export function isSayPath(pathname: string): boolean {
 /**
  * Renders the cow for a `/say` request. `pathname` and `search` are as the URL parser left them: still
  * percent-encoded, so a malformed escape is found here (and refused) rather than silently replaced.
+ * `?fortune` makes the cow say one of `fortunes` instead of a message.
  */
-export function say(pathname: string, search: string, catalog: CowCatalog): SayOutcome {
+export function say(
+  pathname: string,
+  search: string,
+  catalog: CowCatalog,
+  fortunes: Fortunes = builtInFortunes(),
+  random?: () => number,
+): SayOutcome {
   const message = decodeMessage(pathname);
   if (message === undefined) return fail('The message is not valid percent-encoded UTF-8.');
   const options = parseQuery(search, catalog);
   if (!options.ok) return options;
-  const text = message.trim() === '' ? DEFAULT_MESSAGE : message;
-  const rendered = renderCow(catalog, text, options.value);
+  if (options.value.fortune && message.trim() !== '') {
+    return fail('Give a message or ask for a fortune (?fortune), not both.');
+  }
+  const text = options.value.fortune ? fortunes.pick(random) : message.trim() === '' ? DEFAULT_MESSAGE : message;
+  const rendered = renderCow(catalog, text, options.value.options);
   if (!rendered.ok) return fail(explain(rendered.error));
   const { cow, cowName, text: said } = rendered.value;
   return ok({ message: said, cow, cowName });
@@ -58,12 +69,14 @@ function explain(problem: CowsayProblem): string {
   return explainCowsayProblem(problem, WEB_MARKUP);
 }
 
-function parseQuery(search: string, catalog: CowCatalog): Result<CowsayOptions, string> {
+/** The options, and whether `?fortune` asks for a fortune instead of the message. */
+function parseQuery(search: string, catalog: CowCatalog): Result<{ options: CowsayOptions; fortune: boolean }, string> {
   const seen = new Set<string>();
   let cow = DEFAULT_OPTIONS.cow;
   let eyes: string | undefined;
   let tongue: string | undefined;
   let think = false;
+  let fortune = false;
   let columns = DEFAULT_OPTIONS.columns;
 
   for (const pair of search.replace(/^\?/, '').split('&')) {
@@ -100,15 +113,17 @@ function parseQuery(search: string, catalog: CowCatalog): Result<CowsayOptions, 
         columns = checked.value;
         break;
       }
-      case 'think': {
+      case 'think':
+      case 'fortune': {
         const flag = parseFlag(value);
-        if (flag === undefined) return fail(`think must be true or false (got ${quote(value)}).`);
-        think = flag;
+        if (flag === undefined) return fail(`${name} must be true or false (got ${quote(value)}).`);
+        if (name === 'think') think = flag;
+        else fortune = flag;
         break;
       }
     }
   }
-  return ok({ ...DEFAULT_OPTIONS, cow, eyes, tongue, think, columns });
+  return ok({ options: { ...DEFAULT_OPTIONS, cow, eyes, tongue, think, columns }, fortune });
 }
 
 function isSayParameter(name: string): name is (typeof SAY_PARAMETERS)[number] {

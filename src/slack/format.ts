@@ -36,6 +36,16 @@ export interface SlashCommandReply {
   blocks?: Array<{ type: 'section'; text: { type: 'mrkdwn'; text: string } }>;
 }
 
+/** A Block Kit block, as JSON. https://docs.slack.dev/reference/block-kit/blocks */
+export type Block = Readonly<Record<string, unknown>>;
+
+/** Any reply to a slash command, buttons included. */
+export interface CommandReply {
+  response_type: 'in_channel' | 'ephemeral';
+  text: string;
+  blocks?: readonly Block[];
+}
+
 export function ephemeral(text: string): SlashCommandReply {
   return { response_type: 'ephemeral', text };
 }

@@ -12,8 +12,11 @@ import { ephemeral, somethingWentWrong } from './format.js';
 import { verifySignature } from './signature.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
-/** A slash command's form body is a few KB at most; anything past this is not from Slack. */
-export const DEFAULT_MAX_BODY_BYTES = 32 * 1024;
+/**
+ * A slash command's body is a few KB; an interaction's carries the whole message it came from (a 2,000-character
+ * message in any script, with its blocks, URL-encoded JSON, is under 64 KB). Anything past this is not from Slack.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 128 * 1024;
 
 export interface SlackReceiverOptions {
   signingSecret: string;
@@ -129,6 +132,9 @@ async function processEvent(
   if (answer.sent()) return;
   if (typeof body.command === 'string')
     void answer.ack(ephemeral(`This app does not handle ${inertCommand(body.command)}.`));
+  // An interaction nobody handles (a button from an older version, say) is acknowledged and ignored: anything
+  // but 200 makes Slack show the user an error.
+  else if (typeof body.type === 'string') void answer.ack();
   else send(response, 404, 'No handler for this request.');
 }
 
@@ -226,9 +232,10 @@ function parseBody(contentType: string, rawBody: Buffer): Body | string {
     // fromEntries defines own properties, so a field named `__proto__` stays a plain field.
     const form: Body = Object.fromEntries(new URLSearchParams(text));
     // Interactivity payloads arrive as a form with one JSON field. https://docs.slack.dev/interactivity/handling-user-interaction
-    if (typeof form.payload === 'string')
-      return parseJsonObject(form.payload) ?? 'the payload field is not a JSON object';
-    return form;
+    if (typeof form.payload !== 'string') return form;
+    const payload = parseJsonObject(form.payload);
+    if (payload === undefined) return 'the payload field is not a JSON object';
+    return interactionProblem(payload) ?? payload;
   }
   if (contentType === 'application/json') {
     // Slack sends JSON only for the Events API, whose bodies always carry a `type`; slash commands and
@@ -238,6 +245,28 @@ function parseBody(contentType: string, rawBody: Buffer): Body | string {
     return typeof body.type === 'string' ? body : 'JSON is accepted for Events API payloads only';
   }
   return 'unsupported';
+}
+
+/**
+ * What an interaction lacks of the fields Slack always sends and Bolt reads before any listener runs (a
+ * missing user makes Bolt throw), or `undefined`. https://docs.slack.dev/reference/interaction-payloads
+ */
+function interactionProblem(payload: Body): string | undefined {
+  const { type, user, actions } = payload;
+  if (typeof type !== 'string') return 'the payload has no type';
+  if (!['block_actions', 'message_action', 'shortcut'].includes(type)) return undefined;
+  if (!isObject(user) || typeof user.id !== 'string') return `the ${type} payload has no user`;
+  if (type !== 'block_actions') {
+    return typeof payload.callback_id === 'string' ? undefined : `the ${type} payload has no callback_id`;
+  }
+  const valid = Array.isArray(actions) && actions.length > 0;
+  return valid && actions.every((action) => isObject(action) && typeof action.action_id === 'string')
+    ? undefined
+    : 'the block_actions payload has no actions';
+}
+
+function isObject(value: unknown): value is Body {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function parseJsonObject(text: string): Body | undefined {

@@ -12,6 +12,9 @@ import type {
   Router,
   ShortcutArgs,
 } from '../../src/commands/router.js';
+import { DEFAULT_SLACK_API_URL } from '../../src/config.js';
+import { builtInFortunes } from '../../src/cowsay/fortunes.js';
+import { createSlackOutbound } from '../../src/slack/outbound.js';
 import { type CapturingLogger, createCapturingLogger, type SlashCommandFields, slashCommandBody } from '../helpers.js';
 
 /** A Router that keeps what was registered on it, by name. */
@@ -30,8 +33,24 @@ export function createRecordingRouter(): RecordingRouter {
     actions,
     shortcuts,
     command: (name, listener) => void commands.set(name, listener),
-    action: (actionId, listener) => void actions.set(actionId, listener),
+    action: (actionId, listener) => void actions.set(String(actionId), listener),
     shortcut: (callbackId, listener) => void shortcuts.set(callbackId, listener),
+  };
+}
+
+/** What a command module may use, with fortunes built in, no bot token, and calls to Slack allowed nowhere. */
+export function testDependencies(
+  given: Pick<CommandDependencies, 'catalog' | 'store'> & Partial<CommandDependencies>,
+): CommandDependencies {
+  return {
+    fortunes: builtInFortunes(),
+    outbound: createSlackOutbound({
+      responseUrlOrigins: [],
+      apiUrl: DEFAULT_SLACK_API_URL,
+      logger: createCapturingLogger(),
+    }),
+    botToken: undefined,
+    ...given,
   };
 }
 

@@ -7,12 +7,13 @@ import { NOT_A_BOARD_TEXT } from '../../src/commands/chat-reply.js';
 import type { CommandArgs, Listener } from '../../src/commands/router.js';
 import type { MessageStore } from '../../src/store/message-store.js';
 import { createFakeStore, type SlashCommandFields, testCatalog } from '../helpers.js';
-import { commandCall, listenerFor } from './bolt-fakes.js';
+import { commandCall, listenerFor, testDependencies } from './bolt-fakes.js';
 
 const home = { enterpriseId: '', teamId: 'T0001', channelId: 'C0001' };
 
 async function run(store: MessageStore, fields: Omit<SlashCommandFields, 'command'>) {
-  const listener: Listener<CommandArgs> = listenerFor(registerChat, '/chat', { catalog: await testCatalog(), store });
+  const dependencies = testDependencies({ catalog: await testCatalog(), store });
+  const listener: Listener<CommandArgs> = listenerFor(registerChat, '/chat', dependencies);
   const call = commandCall({ command: '/chat', ...fields });
   await listener(call.args);
   expect(call.acks).toHaveLength(1);

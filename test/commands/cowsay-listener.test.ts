@@ -6,11 +6,15 @@ import { registerCowsay } from '../../src/commands/cowsay.js';
 import type { CommandArgs, Listener } from '../../src/commands/router.js';
 import { COWS } from '../fixtures/cows.js';
 import { cowFromReply, createFakeStore, type SlackReply, testCatalog } from '../helpers.js';
-import { commandCall, listenerFor } from './bolt-fakes.js';
+import { commandCall, listenerFor, testDependencies } from './bolt-fakes.js';
 
 let listener: Listener<CommandArgs>;
 beforeAll(async () => {
-  listener = listenerFor(registerCowsay, '/cowsay', { catalog: await testCatalog(), store: createFakeStore() });
+  listener = listenerFor(
+    registerCowsay,
+    '/cowsay',
+    testDependencies({ catalog: await testCatalog(), store: createFakeStore() }),
+  );
 });
 
 async function reply(text: string): Promise<SlackReply> {

@@ -7,12 +7,14 @@ import {
   checkCowName,
   checkFacePart,
   DEFAULT_OPTIONS,
+  formatCowsayArguments,
   MODE_LETTERS,
   MODES,
+  type Mode,
   parseCowsayCommand,
 } from '../../src/cowsay/options.js';
 import { type CowsayProblem, explainCowsayProblem, type Markup } from '../../src/cowsay/problems.js';
-import { testCatalog } from '../helpers.js';
+import { createRandom, testCatalog } from '../helpers.js';
 
 let catalog: CowCatalog;
 beforeAll(async () => {
@@ -21,7 +23,10 @@ beforeAll(async () => {
 
 const parse = (input: string): CowsayCommand => parseCowsayCommand(input, catalog);
 
-function said(input: string): { kind: 'say'; text: string; options: CowsayOptions } {
+type Said = Extract<CowsayCommand, { kind: 'say' }>;
+const PLAIN = { preview: false, fortune: false } as const;
+
+function said(input: string): Said {
   const command = parse(input);
   if (command.kind !== 'say')
     throw new Error(`expected a cow for ${JSON.stringify(input)}, got ${JSON.stringify(command)}`);
@@ -41,7 +46,7 @@ function errorOf(input: string): string {
 
 describe('getopt-style options', () => {
   test('plain text gets the defaults', () => {
-    expect(said('hello world')).toEqual({ kind: 'say', text: 'hello world', options: DEFAULT_OPTIONS });
+    expect(said('hello world')).toEqual({ kind: 'say', text: 'hello world', options: DEFAULT_OPTIONS, ...PLAIN });
   });
 
   test('bundles flags: -bd is -b -d', () => {
@@ -66,7 +71,7 @@ describe('getopt-style options', () => {
   });
 
   test('-- ends the options, so text may start with a dash', () => {
-    expect(said('-- -f dragon')).toEqual({ kind: 'say', text: '-f dragon', options: DEFAULT_OPTIONS });
+    expect(said('-- -f dragon')).toEqual({ kind: 'say', text: '-f dragon', options: DEFAULT_OPTIONS, ...PLAIN });
     expect(said('-f tux -- -b is text').text).toBe('-b is text');
     expect(said('-f tux -- -b is text').options.modes).toEqual([]);
   });
@@ -320,5 +325,85 @@ describe('hostile input', () => {
 
   test('a NUL in the options is an error, not a crash', () => {
     expect(parse('-\u0000 hi').kind).toBe('invalid');
+  });
+});
+
+describe('-P (preview) and -F (fortune)', () => {
+  test('are flags, short and long, that combine with every other option', () => {
+    expect(said('-P hi')).toMatchObject({ text: 'hi', preview: true, fortune: false });
+    expect(said('--preview hi')).toMatchObject({ text: 'hi', preview: true });
+    expect(said('-F')).toMatchObject({ text: '', preview: false, fortune: true });
+    expect(said('--FORTUNE')).toMatchObject({ fortune: true });
+    const all = said('-PFrbd -e ^^ -T U --think -W 20');
+    expect(all).toMatchObject({ text: '', preview: true, fortune: true });
+    expect(all.options).toMatchObject({ random: true, eyes: '^^', tongue: 'U', think: true, columns: 20 });
+    expect(said('-nF -f tux').options).toMatchObject({ columns: undefined, cow: 'tux' });
+  });
+
+  test('-F brings its own text, so text after it is refused with a clear reason', () => {
+    expect(errorOf('-F hello')).toMatch(/own text or ask for a fortune with -F, not both/);
+    expect(errorOf('-F -- hello')).toMatch(/not both/);
+  });
+
+  test('-P alone still needs text, and -F after -- is text', () => {
+    expect(parse('-P')).toEqual({ kind: 'help', reason: 'no-text' });
+    expect(said('-- -F')).toMatchObject({ text: '-F', fortune: false });
+  });
+
+  test('suggests the long forms for near misses', () => {
+    expect(errorOf('--fortnue')).toContain('Did you mean `--fortune`?');
+    expect(errorOf('--preveiw hi')).toContain('Did you mean `--preview`?');
+  });
+});
+
+describe('the arguments a preview button carries', () => {
+  const roundTrip = (options: CowsayOptions, cowName: string, text: string) => {
+    const command = parse(`${formatCowsayArguments(options, cowName)}${text}`);
+    if (command.kind !== 'say') throw new Error(`not a cow: ${JSON.stringify(command)}`);
+    return command;
+  };
+
+  test('parse back to the same options, with the cow named, and the text exactly as given', () => {
+    const options: CowsayOptions = {
+      ...DEFAULT_OPTIONS,
+      random: true,
+      eyes: '--',
+      tongue: 'U',
+      modes: ['b', 'y'],
+      think: true,
+      columns: 12,
+    };
+    expect(formatCowsayArguments(options, 'tux')).toBe('-f tux -e -- -T U -by --think -W12 --\n');
+    const command = roundTrip(options, 'tux', '  -F leading spaces,\n-- dashes and\nlines  ');
+    expect(command).toEqual({
+      kind: 'say',
+      text: '  -F leading spaces,\n-- dashes and\nlines  ',
+      options: { ...options, random: false, cow: 'tux' },
+      ...PLAIN,
+    });
+    expect(roundTrip({ ...DEFAULT_OPTIONS, columns: undefined }, 'default', 'x').options.columns).toBeUndefined();
+  });
+
+  test('round-trip for random options, cows, faces and hostile text', () => {
+    const random = createRandom(12);
+    const faces = ['^^', '-', '--', '-W', '🐄', '$', 'é', '牛'];
+    const texts = ['hi', '-- -F', '\n\nx', '<!channel> `x`', '牛 🐄', ' \t tab', 'help', 'list'];
+    for (let round = 0; round < 300; round++) {
+      const options: CowsayOptions = {
+        cow: random.pick(catalog.names),
+        random: false,
+        eyes: random.next() < 0.5 ? undefined : random.pick(faces),
+        tongue: random.next() < 0.5 ? undefined : random.pick(faces),
+        modes: (Object.keys(MODES) as Mode[]).filter(() => random.next() < 0.3),
+        think: random.next() < 0.5,
+        columns: random.next() < 0.2 ? undefined : 10 + random.int(71),
+      };
+      const text = random.pick(texts);
+      expect([options, text, roundTrip(options, options.cow, text)]).toEqual([
+        options,
+        text,
+        { kind: 'say', text, options, ...PLAIN },
+      ]);
+    }
   });
 });

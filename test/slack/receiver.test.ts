@@ -158,18 +158,63 @@ describe('Slack receiver over HTTP', () => {
     expect(response.text).toBe('');
   });
 
-  it('answers an interaction nothing handles with 404 at once', async () => {
-    const payload = JSON.stringify({
-      type: 'block_actions',
-      team: { id: 'T1' },
-      user: { id: 'U1' },
-      actions: [{ action_id: 'nobody-listens', block_id: 'b', type: 'button' }],
-    });
+  it('acknowledges an interaction nothing handles with an empty 200 at once, and ignores it', async () => {
     const started = Date.now();
-    const response = await postToSlack(running.baseUrl, new URLSearchParams({ payload }).toString());
+    for (const payload of [
+      { type: 'block_actions', team: { id: 'T1' }, user: { id: 'U1' }, actions: [{ action_id: 'nobody-listens' }] },
+      { type: 'message_action', callback_id: 'nobody_listens', team: { id: 'T1' }, user: { id: 'U1' } },
+      { type: 'shortcut', callback_id: 'nobody_listens', team: { id: 'T1' }, user: { id: 'U1' } },
+    ]) {
+      const response = await postToSlack(
+        running.baseUrl,
+        new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      );
+      expect([payload.type, response.status, response.text]).toEqual([payload.type, 200, '']);
+    }
     // Bolt's HTTPReceiver answers after its 3 s timer; this bound is far below that yet generous for a loaded CI.
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(response.status).toBe(404);
+    expect(probeCalls).toEqual([]);
+  });
+
+  it('answers a form that is neither a command nor an interaction with 404', async () => {
+    expect((await postToSlack(running.baseUrl, 'hello=world')).status).toBe(404);
+  });
+
+  describe('interaction payloads are checked like commands', () => {
+    const payload = new URLSearchParams({
+      payload: JSON.stringify({ type: 'block_actions', user: { id: 'U1' }, actions: [{ action_id: 'probe' }] }),
+    }).toString();
+    it.each([
+      ['forged', () => postToSlack(running.baseUrl, payload, { secret: 'another-secret-entirely-000000' })],
+      ['stale', () => postToSlack(running.baseUrl, payload, { timestamp: nowSeconds() - 301 })],
+    ])('a %s one gets 401', async (_name, send) => {
+      expect((await send()).status).toBe(401);
+    });
+    it.each([
+      ['not JSON', 'payload=%7B%22type%22%3A'],
+      ['a JSON array', `payload=${encodeURIComponent('[{"type":"block_actions"}]')}`],
+      ['a JSON string', `payload=${encodeURIComponent('"block_actions"')}`],
+      ['empty', 'payload='],
+      ['without a type', `payload=${encodeURIComponent('{"user":{"id":"U1"}}')}`],
+      [
+        'a button press without a user',
+        `payload=${encodeURIComponent('{"type":"block_actions","actions":[{"action_id":"a"}]}')}`,
+      ],
+      [
+        'a button press without actions',
+        `payload=${encodeURIComponent('{"type":"block_actions","user":{"id":"U1"},"actions":[]}')}`,
+      ],
+      [
+        'a shortcut without a callback id',
+        `payload=${encodeURIComponent('{"type":"message_action","user":{"id":"U1"}}')}`,
+      ],
+    ])('a payload that is %s gets 400', async (_name, body) => {
+      expect((await postToSlack(running.baseUrl, body)).status).toBe(400);
+    });
+    it('one over the size cap gets 413', async () => {
+      const huge = new URLSearchParams({ payload: JSON.stringify({ type: 'block_actions', x: 'é'.repeat(50_000) }) });
+      expect((await postToSlack(running.baseUrl, huge.toString())).status).toBe(413);
+    });
   });
 
   it('acknowledges Events API deliveries at once, as Slack requires, even with no listener', async () => {
@@ -187,7 +232,7 @@ describe('Slack receiver over HTTP', () => {
   it('refuses a body over the cap with 413 without reading it all', async () => {
     const declared = await rawPost(running.baseUrl, { 'Content-Length': String(10 * 1024 * 1024) }, 'x'.repeat(1024));
     expect(declared).toBe(413);
-    const streamed = await rawPost(running.baseUrl, { 'Transfer-Encoding': 'chunked' }, 'x'.repeat(64 * 1024));
+    const streamed = await rawPost(running.baseUrl, { 'Transfer-Encoding': 'chunked' }, 'x'.repeat(200 * 1024));
     expect(streamed).toBe(413);
     expect(probeCalls).toEqual([]);
   });

@@ -9,7 +9,7 @@ import { manifestSchemaErrors } from '../helpers.js';
 
 interface Manifest {
   features: { slash_commands: Array<{ command: string; url?: string }> };
-  settings: { socket_mode_enabled: boolean };
+  settings: { socket_mode_enabled: boolean; interactivity?: { is_enabled: boolean; request_url?: string } };
 }
 
 let template: string;
@@ -49,7 +49,12 @@ describe('npm run manifest -- --url', () => {
     const manifest = parse(run.stdout) as Manifest;
     expect(manifestSchemaErrors(manifest)).toEqual([]);
     const urls = requestUrls(manifest);
-    expect(urls).toHaveLength(manifest.features.slash_commands.length);
+    // Each slash command, and interactivity (buttons and the message shortcut).
+    expect(urls).toHaveLength(manifest.features.slash_commands.length + 1);
+    expect(manifest.settings.interactivity).toEqual({
+      is_enabled: true,
+      request_url: 'https://my-app.example.com/slack/events',
+    });
     for (const url of urls) expect(url).toBe('https://my-app.example.com/slack/events');
     expect(run.stdout).not.toContain('your-app.example.com');
     expect(withoutUrls(manifest)).toEqual(withoutUrls(parse(template)));
@@ -67,7 +72,7 @@ describe('npm run manifest -- --url', () => {
     const run = manifestCli(url.startsWith('--') ? [url] : ['--url', url]);
     expect(run.code).toBe(0);
     const manifest = parse(run.stdout) as Manifest;
-    expect(requestUrls(manifest)).toEqual([expected, expected]);
+    expect(requestUrls(manifest)).toEqual([expected, expected, expected]);
     expect(manifestSchemaErrors(manifest)).toEqual([]);
   });
 
@@ -75,7 +80,7 @@ describe('npm run manifest -- --url', () => {
     const run = manifestCli(['--url', 'https://x.example.com/a\'b"c: d\n  oauth_config: {}']);
     expect(run.code).toBe(0);
     const manifest = parse(run.stdout) as Manifest & { oauth_config: { scopes: { bot: string[] } } };
-    expect(manifest.oauth_config.scopes.bot).toEqual(['commands']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write']);
     expect(manifestSchemaErrors(manifest)).toEqual([]);
     for (const url of requestUrls(manifest)) expect(new URL(url).host).toBe('x.example.com');
   });
@@ -117,6 +122,8 @@ describe('npm run manifest -- --socket-mode', () => {
     expect(manifestSchemaErrors(manifest)).toEqual([]);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
     expect(requestUrls(manifest)).toEqual([]);
+    // Buttons and shortcuts arrive over the socket, but only if interactivity is on.
+    expect(manifest.settings.interactivity).toEqual({ is_enabled: true });
     expect(manifest.features.slash_commands.map((command) => command.command)).toEqual(['/cowsay', '/chat']);
     expect(run.stdout).toContain('SLACK_APP_TOKEN');
   });
