@@ -9,7 +9,7 @@ import { registerCommands } from './commands/index.js';
 import type { Config } from './config.js';
 import type { CowCatalog } from './cowsay/cows.js';
 import { builtInFortunes, type Fortunes } from './cowsay/fortunes.js';
-import { createRoutes } from './http/routes.js';
+import { createRoutes, routeNameOf } from './http/routes.js';
 import {
   clientRatePerSecond,
   createHttpServer,
@@ -17,8 +17,11 @@ import {
   type HttpServer,
   type RequestHandler,
 } from './http/server.js';
+import { type AccessLog, observeRequests } from './observability/access-log.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createSlackOutbound } from './slack/outbound.js';
 import { createSlackReceiver, SLACK_EVENTS_PATH, type SlackEventsReceiver } from './slack/receiver.js';
+import { createMeasuredStore } from './store/measured-store.js';
 import type { MessageStore } from './store/message-store.js';
 
 export interface AppDependencies {
@@ -28,6 +31,8 @@ export interface AppDependencies {
   logger: Logger;
   /** What `-F` and `/say?fortune` draw from; the built-in fortunes unless given. */
   fortunes?: Fortunes;
+  /** Where each request's access line goes (see src/logger.ts); none are written without it. */
+  accessLog?: AccessLog;
   /** Where Socket Mode asks for its WebSocket URL; tests point it at a local stand-in for Slack. */
   slackApiUrl?: string;
   /** Overrides of the HTTP server's limits beyond what the config sets; tests shorten and shrink them. */
@@ -82,6 +87,8 @@ function createBolt(receiver: Receiver, connection: SlackConnection, config: Con
     receiver,
     socketMode: connection.mode === 'socket',
     logger,
+    // Without it Bolt resets the logger it is given to info, and LOG_LEVEL would not apply.
+    logLevel: logger.getLevel(),
     // Slash commands answer through the HTTP response, so no Slack API call is needed to serve one; an
     // `authorize` that returns the configured token (if any) keeps Bolt from calling auth.test per request.
     authorize: async () => (config.botToken === undefined ? {} : { botToken: config.botToken }),
@@ -109,7 +116,10 @@ async function connectSocket(bolt: App, server: Server): Promise<void> {
 }
 
 export function createCowsayApp(dependencies: AppDependencies): CowsayApp {
-  const { config, store, catalog, logger, slackApiUrl } = dependencies;
+  const { config, catalog, logger, slackApiUrl } = dependencies;
+  // Metrics only cost anything when someone can read them.
+  const metrics = config.metricsToken === undefined ? undefined : { ...createMetrics(), token: config.metricsToken };
+  const store = metrics === undefined ? dependencies.store : createMeasuredStore(dependencies.store, metrics);
   const connection = planSlackConnection(config);
   const { receiver, httpReceiver, socketReceiver } = createReceiver(connection, logger, slackApiUrl);
   const bolt = createBolt(receiver, connection, config, logger);
@@ -120,10 +130,16 @@ export function createCowsayApp(dependencies: AppDependencies): CowsayApp {
     apiUrl: config.slackApiUrl,
     logger,
   });
-  registerCommands(bolt, { catalog, store, fortunes, outbound, botToken: config.botToken });
+  const commands = registerCommands(bolt, { catalog, store, fortunes, outbound, botToken: config.botToken });
 
-  const http = createWebServer({ ...dependencies, fortunes }, connection.mode, httpReceiver);
+  const http = createWebServer({ ...dependencies, store, fortunes }, connection.mode, httpReceiver, metrics);
   const server = http.server;
+  observeRequests(server, {
+    routeName: (path) => (path === SLACK_EVENTS_PATH ? path : (routeNameOf(path) ?? 'unmatched')),
+    accessLog: dependencies.accessLog,
+    metrics,
+    commands,
+  });
   let socketStarted = false;
 
   return {
@@ -157,8 +173,9 @@ function createWebServer(
   { config, store, catalog, fortunes, logger, httpLimits }: AppDependencies,
   mode: SlackConnection['mode'],
   httpReceiver: SlackEventsReceiver | undefined,
+  metrics: (Metrics & { token: string }) | undefined,
 ): HttpServer {
-  const routes = createRoutes({ store, catalog, fortunes, logger, socketMode: mode === 'socket' });
+  const routes = createRoutes({ store, catalog, fortunes, logger, socketMode: mode === 'socket', metrics });
   // In Socket Mode nothing is mounted on /slack/events, so a request there is a plain 404.
   const mounts = new Map<string, RequestHandler>(
     httpReceiver === undefined

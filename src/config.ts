@@ -8,6 +8,8 @@ import { DEFAULT_HTTP_LIMITS } from './http/server.js';
 import type { StoreConfig } from './store/index.js';
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
+/** `json`: one JSON object per line, for log collectors; `pretty`: readable lines, for `npm run dev`. */
+export type LogFormat = 'json' | 'pretty';
 
 export type { StoreConfig };
 
@@ -35,6 +37,9 @@ export interface Config {
   readonly slackApiUrl: string;
   /** fortune-mod files or folders (`:`-separated) to use instead of the built-in fortunes. */
   readonly fortunePath: string | undefined;
+  readonly logFormat: LogFormat;
+  /** The bearer token `GET /metrics` requires; `undefined` turns the endpoint off (404). */
+  readonly metricsToken: string | undefined;
 }
 
 export const DEFAULT_SQLITE_PATH = './data/cowsay.db';
@@ -47,6 +52,10 @@ export const DEFAULT_RESPONSE_URL_ORIGINS: readonly string[] = Object.freeze([
 ]);
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 const LOG_LEVELS: readonly LogLevelName[] = ['debug', 'info', 'warn', 'error'];
+const LOG_FORMATS: readonly LogFormat[] = ['json', 'pretty'];
+/** Long enough that guessing is hopeless; visible ASCII only, since it travels in an HTTP header. */
+export const MIN_METRICS_TOKEN_LENGTH = 32;
+const MAX_METRICS_TOKEN_LENGTH = 1024;
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -115,6 +124,9 @@ export function parseConfig(env: Env): Config {
   const slackApiUrl = readSlackApiUrl(read('SLACK_API_URL'), problems);
   const fortunePath = read('FORTUNE_PATH');
 
+  const logFormat = readLogFormat(read('LOG_FORMAT'), problems);
+  const metricsToken = readMetricsToken(read('METRICS_TOKEN'), problems);
+
   if (problems.length > 0 || signingSecret === undefined) throw new ConfigError(problems);
   return Object.freeze({
     signingSecret,
@@ -127,6 +139,8 @@ export function parseConfig(env: Env): Config {
     responseUrlOrigins,
     slackApiUrl,
     fortunePath,
+    logFormat,
+    metricsToken,
   });
 }
 
@@ -239,6 +253,36 @@ function checkSlackUrl(value: string, kind: 'origin' | 'base'): string | UrlProb
   if (url.search !== '' || url.hash !== '') return { problem: 'it has a query or a fragment' };
   if (kind === 'origin') return url.pathname === '/' ? url.origin : { problem: 'it has a path' };
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
+
+function readLogFormat(raw: string | undefined, problems: string[]): LogFormat {
+  if (raw === undefined) return 'json';
+  const format = LOG_FORMATS.find((candidate) => candidate === raw.toLowerCase());
+  if (format !== undefined) return format;
+  problems.push(`LOG_FORMAT must be json or pretty (got "${raw.toLowerCase()}").`);
+  return 'json';
+}
+
+function readMetricsToken(token: string | undefined, problems: string[]): string | undefined {
+  const problem = token === undefined ? undefined : checkMetricsToken(token);
+  if (problem !== undefined) problems.push(problem);
+  return token;
+}
+
+/** A problem with METRICS_TOKEN, or `undefined`. Says only its length, never the token. */
+function checkMetricsToken(token: string): string | undefined {
+  if (
+    /^[\x21-\x7e]+$/.test(token) &&
+    token.length >= MIN_METRICS_TOKEN_LENGTH &&
+    token.length <= MAX_METRICS_TOKEN_LENGTH
+  ) {
+    return undefined;
+  }
+  return (
+    `METRICS_TOKEN must be ${MIN_METRICS_TOKEN_LENGTH} to ${MAX_METRICS_TOKEN_LENGTH} visible ASCII characters without ` +
+    `spaces (got ${token.length} characters). Generate one with \`openssl rand -hex 32\`, or unset METRICS_TOKEN to ` +
+    'turn /metrics off.'
+  );
 }
 
 /** Returns the store to use, or a problem description. Never echoes the URL: it may hold a password. */

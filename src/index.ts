@@ -27,13 +27,13 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { format: config.logFormat });
 
   // 2. Build: the fortunes (before the store, so a bad FORTUNE_PATH opens nothing), the store, the cows, the app.
   const fortunes = await loadFortunes(config.fortunePath, logger);
   const store = await openStoreOrExplain(config.store, logger);
   const catalog = await loadCowCatalog();
-  const app = createCowsayApp({ config, store, catalog, fortunes, logger });
+  const app = createCowsayApp({ config, store, catalog, fortunes, logger, accessLog: logger.access });
 
   // 3. Register shutdown: Heroku sends SIGTERM on every deploy and restart, and kills 30 s later.
   let stopping = false;

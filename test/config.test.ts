@@ -33,6 +33,8 @@ describe('configuration', () => {
       responseUrlOrigins: ['https://hooks.slack.com', 'https://hooks.slack-gov.com'],
       slackApiUrl: 'https://slack.com/api/',
       fortunePath: undefined,
+      logFormat: 'json',
+      metricsToken: undefined,
     });
   });
 
@@ -182,6 +184,39 @@ describe('configuration', () => {
       expect(parse({ FORTUNE_PATH: ' /usr/share/games/fortunes ' }).fortunePath).toBe('/usr/share/games/fortunes');
       expect(parse({ FORTUNE_PATH: '' }).fortunePath).toBeUndefined();
     });
+  });
+
+  it('takes LOG_FORMAT json or pretty', () => {
+    expect(parseConfig({ SLACK_SIGNING_SECRET: SECRET, LOG_FORMAT: 'Pretty' }).logFormat).toBe('pretty');
+    expect(parseConfig({ SLACK_SIGNING_SECRET: SECRET, LOG_FORMAT: ' json ' }).logFormat).toBe('json');
+    for (const format of ['text', 'pino-pretty', 'json;rm -rf', '😀']) {
+      expect(problemsOf({ SLACK_SIGNING_SECRET: SECRET, LOG_FORMAT: format })[0]).toMatch(
+        /^LOG_FORMAT must be json or pretty/,
+      );
+    }
+  });
+
+  it('takes a METRICS_TOKEN of 32 or more visible characters', () => {
+    const token = `${'m'.repeat(31)}!`;
+    expect(parseConfig({ SLACK_SIGNING_SECRET: SECRET, METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(parseConfig({ SLACK_SIGNING_SECRET: SECRET, METRICS_TOKEN: '' }).metricsToken).toBeUndefined();
+  });
+
+  it('refuses a short or malformed METRICS_TOKEN, says how to make one, and never echoes it', () => {
+    const hostile = [
+      'short-token-hunter2',
+      'spaces inside the token hunter2 ----',
+      `${'x'.repeat(40)}\u00e9hunter2`,
+      `${'x'.repeat(40)}\nhunter2`,
+      `hunter2${'y'.repeat(2000)}`,
+    ];
+    for (const token of hostile) {
+      const [problem] = problemsOf({ SLACK_SIGNING_SECRET: SECRET, METRICS_TOKEN: token });
+      expect(problem).toMatch(/^METRICS_TOKEN must be 32 to 1024 visible ASCII characters/);
+      expect(problem).toContain('openssl rand -hex 32');
+      expect(problem).toContain('unset METRICS_TOKEN');
+      expect(problem).not.toContain('hunter2');
+    }
   });
 
   it('returns a frozen object', () => {

@@ -169,7 +169,9 @@ describe('FORTUNE_PATH', () => {
     const fortuneLines = started
       .output()
       .split('\n')
-      .filter((line) => line.includes('FORTUNE_PATH'));
+      .filter((line) => line.includes('FORTUNE_PATH'))
+      // Production logs are JSON lines; the message is what a person reads.
+      .map((line) => (JSON.parse(line) as { msg: string }).msg);
     expect(fortuneLines).toEqual([
       expect.stringMatching(new RegExp(`FORTUNE_PATH: skipped 1 file: "${missing}" \\(not found\\)\\.$`)),
       expect.stringMatching(/Fortunes: 5 fortunes from 2 files, from FORTUNE_PATH\.$/),

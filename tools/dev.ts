@@ -20,4 +20,6 @@ if ((process.env.SLACK_RESPONSE_URL_ORIGINS?.trim() ?? '') === '') {
   process.env.SLACK_RESPONSE_URL_ORIGINS = [...DEFAULT_RESPONSE_URL_ORIGINS, localResponseUrlOrigin(port)].join(',');
 }
 console.log(devHints(port));
+// Readable log lines unless the environment or .env (loaded just above) asks for another format.
+process.env.LOG_FORMAT ??= 'pretty';
 await import('../src/index.js');

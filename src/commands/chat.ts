@@ -3,9 +3,10 @@
  * against the store → the outcome worded as an ephemeral reply. Every reply answers only the caller.
  */
 import type { SlashCommand } from '@slack/bolt';
-import { type Author, type BoardDependencies, runChatCommand } from '../chat/board.js';
+import { type Author, type BoardDependencies, type ChatOutcome, runChatCommand } from '../chat/board.js';
 import { parseChatCommand } from '../chat/parse.js';
 import { describeError } from '../observability/errors.js';
+import { noteOutcome } from '../observability/request-context.js';
 import { decodeEntities, ephemeral, type SlashCommandReply } from '../slack/format.js';
 import { SLACK_ID } from '../slack/ids.js';
 import { chatReplyText, NOT_A_BOARD_TEXT } from './chat-reply.js';
@@ -34,14 +35,29 @@ export function authorOf(
 /** The reply to one `/chat` command; `dependencies` carries the store and, in tests, the clock and budget. */
 export async function chatReply(command: SlashCommand, dependencies: BoardDependencies): Promise<SlashCommandReply> {
   const author = authorOf(command);
-  if (author === undefined) return ephemeral(NOT_A_BOARD_TEXT);
+  if (author === undefined) {
+    noteOutcome('user_error');
+    return ephemeral(NOT_A_BOARD_TEXT);
+  }
   const parsed = parseChatCommand(decodeEntities(command.text ?? ''));
-  return ephemeral(chatReplyText(await runChatCommand(parsed, author, dependencies)));
+  const outcome = await runChatCommand(parsed, author, dependencies);
+  noteChatOutcome(outcome);
+  return ephemeral(chatReplyText(outcome));
 }
 
 export function registerChat(router: Router, { store }: CommandDependencies): void {
   router.command('/chat', async ({ command, ack, logger }) => {
-    const onStoreError = (error: unknown) => logger.warn(`/chat: the message store failed: ${describeError(error)}`);
+    const onStoreError = (error: unknown) => {
+      noteOutcome('store_unavailable');
+      logger.warn(`/chat: the message store failed: ${describeError(error)}`);
+    };
     await ack(await chatReply(command, { store, onStoreError }));
   });
+}
+
+/** What the access log and metrics count this command as; a store failure is noted where it happens. */
+function noteChatOutcome(outcome: ChatOutcome): void {
+  if (outcome.kind === 'invalid') noteOutcome('user_error');
+  else if (outcome.kind === 'rate-limited') noteOutcome('rate_limited');
+  else if (outcome.kind === 'unavailable' || outcome.kind === 'post-unconfirmed') noteOutcome('store_unavailable');
 }

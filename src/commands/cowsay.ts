@@ -7,6 +7,7 @@ import { builtInFortunes, type Fortunes } from '../cowsay/fortunes.js';
 import { MAX_COLUMNS, MAX_TEXT_CHARS, MIN_COLUMNS } from '../cowsay/limits.js';
 import { MODE_LETTERS, MODES, parseCowsayCommand } from '../cowsay/options.js';
 import { renderCow } from '../cowsay/render.js';
+import { noteOutcome } from '../observability/request-context.js';
 import { type CommandReply, decodeEntities, ephemeral, inChannelCodeBlock } from '../slack/format.js';
 import { previewReply } from './preview.js';
 import type { CommandDependencies, Router } from './router.js';
@@ -52,12 +53,16 @@ export function cowsayReply(slackText: string, catalog: CowCatalog, options: Cow
     case 'list':
       return ephemeral(`*Cows:* ${catalog.names.map((name) => `\`${name}\``).join(' ')}`);
     case 'invalid':
+      noteOutcome('user_error');
       return ephemeral(explainForSlack(command.problem));
     case 'say': {
       const text = command.fortune ? fortunes.pick(random) : command.text;
       if (command.preview) return previewReply(catalog, { text, options: command.options }, random);
       const rendered = renderCow(catalog, text, command.options, random);
-      if (!rendered.ok) return ephemeral(explainForSlack(rendered.error));
+      if (!rendered.ok) {
+        noteOutcome('user_error');
+        return ephemeral(explainForSlack(rendered.error));
+      }
       const { cow, cowName } = rendered.value;
       return inChannelCodeBlock(cow, `${cowName} says: ${rendered.value.text}`) ?? ephemeral(TOO_BIG_FOR_SLACK);
     }

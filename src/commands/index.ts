@@ -20,9 +20,21 @@ const ROUTES: ReadonlyArray<(router: Router, dependencies: CommandDependencies) 
   registerChat,
 ];
 
-export function registerCommands(app: BoltRoutes & Pick<App, 'error'>, dependencies: CommandDependencies): void {
+/** Registers every route; returns the slash commands registered, for the metrics' labels. */
+export function registerCommands(
+  app: BoltRoutes & Pick<App, 'error'>,
+  dependencies: CommandDependencies,
+): Array<`/${string}`> {
   const router = createRouter(app);
-  for (const register of ROUTES) register(router, dependencies);
+  const commands: Array<`/${string}`> = [];
+  const recording: Router = {
+    ...router,
+    command: (name, listener) => {
+      commands.push(name);
+      router.command(name, listener);
+    },
+  };
+  for (const register of ROUTES) register(recording, dependencies);
   // Reached only by failures in Bolt's middleware (listeners are guarded). Logged once here; rethrown so that
   // the receiver answers the request. Bolt wraps an error it did not make; the original says what happened.
   app.error(async ({ error, logger, context }: ExtendedErrorHandlerArgs) => {
@@ -30,4 +42,5 @@ export function registerCommands(app: BoltRoutes & Pick<App, 'error'>, dependenc
     logger.error(`A Slack request failed (request id ${requestIdOf(context)}): ${describeError(original)}`);
     throw error;
   });
+  return commands;
 }

@@ -3,6 +3,7 @@
  * wrapped in a guard. A listener that throws is logged once, without the user's words, and the user who is
  * still waiting gets a short ephemeral answer with the request id, instead of Slack's own timeout error.
  */
+
 import { randomUUID } from 'node:crypto';
 import type {
   AllMiddlewareArgs,
@@ -14,6 +15,7 @@ import type {
 import type { CowCatalog } from '../cowsay/cows.js';
 import type { Fortunes } from '../cowsay/fortunes.js';
 import { describeError } from '../observability/errors.js';
+import { noteOutcome } from '../observability/request-context.js';
 import { somethingWentWrong } from '../slack/format.js';
 import type { SlackOutbound } from '../slack/outbound.js';
 import type { MessageStore } from '../store/message-store.js';
@@ -87,6 +89,7 @@ function guard<Args extends AllMiddlewareArgs & { ack: (response?: never) => Pro
       // load (measured: 230 MB against 125 MB after 100k requests).
       await listener({ ...args, ack: tracked });
     } catch (error) {
+      noteOutcome('error');
       const requestId = requestIdOf(args.context);
       args.logger.error(`${label} failed (request id ${requestId}): ${describeError(error)}`);
       if (!acknowledged) await answer({ ...args, ack }, requestId);

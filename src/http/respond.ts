@@ -5,6 +5,7 @@
  * A leaf, importing nothing of the app, so any handler can answer without pulling in the pages.
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { currentRequest } from '../observability/request-context.js';
 
 export const TEXT = 'text/plain; charset=utf-8';
 export const JSON_TYPE = 'application/json; charset=utf-8';
@@ -26,14 +27,19 @@ export function sendBody(
   headers: OutgoingHttpHeaders = {},
 ): void {
   if (response.headersSent) return;
-  response.writeHead(status, {
+  const head: OutgoingHttpHeaders = {
     'Content-Security-Policy': STRICT_CONTENT_SECURITY_POLICY,
     ...headers,
     'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(body),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
-  });
+  };
+  // Echoed here, in the one header object, rather than with setHeader beforehand: that would put Node's
+  // writeHead on its slow path, which measured about 2 µs per response.
+  const requestId = currentRequest()?.requestId;
+  if (requestId !== undefined) head['X-Request-ID'] = requestId;
+  response.writeHead(status, head);
   response.end(body);
 }
 

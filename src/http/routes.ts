@@ -1,5 +1,6 @@
 /**
- * GET routes served beside Slack's endpoint: the index page, Cowsay as a Service (`/say`) and `/healthz`.
+ * GET routes served beside Slack's endpoint: the index page, Cowsay as a Service (`/say`), `/healthz` and,
+ * when a metrics token is configured, `/metrics`.
  * A known path with another method gets 405 with `Allow`; an unknown path is left to the server's 404.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -9,6 +10,7 @@ import { withDeadline } from '../deadline.js';
 import { redact } from '../observability/errors.js';
 import type { MessageStore } from '../store/message-store.js';
 import { sendHtml } from './html.js';
+import { createMetricsRoute, type MetricsSource } from './metrics-route.js';
 import { negotiate } from './negotiate.js';
 import { createIndexPage, errorPage, sayPage } from './pages.js';
 import { send, sendJson } from './respond.js';
@@ -25,6 +27,8 @@ export interface RouteDependencies {
   socketMode?: boolean;
   /** How long `/healthz` waits for the store; a health check that hangs is as bad as one that fails. */
   healthTimeoutMs?: number;
+  /** Serves `/metrics`; absent, the path is a 404 like any unknown one. */
+  metrics?: MetricsSource | undefined;
 }
 
 const DEFAULT_HEALTH_TIMEOUT_MS = 2000;
@@ -35,10 +39,11 @@ export function createRoutes(dependencies: RouteDependencies): RouteHandler {
   const socketMode = dependencies.socketMode ?? false;
   const health = createHealthCheck(dependencies);
   const indexPage = createIndexPage({ catalog, socketMode });
+  const metrics = dependencies.metrics === undefined ? undefined : createMetricsRoute(dependencies.metrics);
 
   return async (request, response, url) => {
     const route = routeFor(url.pathname);
-    if (route === undefined) return false;
+    if (route === undefined || (route === 'metrics' && metrics === undefined)) return false;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       send(response, 405, `${url.pathname} answers GET and HEAD only.`, READ_ONLY);
       return true;
@@ -53,17 +58,33 @@ export function createRoutes(dependencies: RouteDependencies): RouteHandler {
       case 'health':
         await health(response);
         return true;
+      case 'metrics':
+        await metrics?.(request, response);
+        return true;
     }
   };
 }
 
-type Route = 'index' | 'say' | 'health';
+type Route = 'index' | 'say' | 'health' | 'metrics';
+const ROUTE_NAMES: Readonly<Record<Route, string>> = {
+  index: '/',
+  say: '/say',
+  health: '/healthz',
+  metrics: '/metrics',
+};
 
 function routeFor(pathname: string): Route | undefined {
   if (pathname === '/') return 'index';
   if (pathname === '/healthz') return 'health';
+  if (pathname === '/metrics') return 'metrics';
   if (isSayPath(pathname)) return 'say';
   return undefined;
+}
+
+/** The name of the route serving `pathname`, for logs and metrics: `/say` for every cow, never the text. */
+export function routeNameOf(pathname: string): string | undefined {
+  const route = routeFor(pathname);
+  return route === undefined ? undefined : ROUTE_NAMES[route];
 }
 
 function answerSay(

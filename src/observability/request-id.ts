@@ -1,11 +1,13 @@
 /**
- * The id that ties a request's answer to its log lines. Heroku's router (and most proxies) send one in
- * `X-Request-ID`; it is kept when it looks like one, so the platform's logs and ours agree.
+ * The id that ties a request's log lines together. Heroku's router (and many proxies) send one in
+ * `X-Request-ID`; reusing it lets a line in our log be matched with the router's. It is client input, so
+ * it is only reused when it looks like an id: 20 to 200 visible ASCII characters.
  */
 import { randomUUID } from 'node:crypto';
 
-const REQUEST_ID = /^[\x21-\x7e]{20,200}$/;
+const ACCEPTABLE_ID = /^[\x21-\x7e]{20,200}$/;
 
-export function requestIdFrom(header: string | undefined): string {
-  return header !== undefined && REQUEST_ID.test(header) ? header : randomUUID();
+/** The incoming `X-Request-ID` if acceptable, else a fresh UUID. */
+export function requestIdFrom(header: string | string[] | undefined): string {
+  return typeof header === 'string' && ACCEPTABLE_ID.test(header) ? header : randomUUID();
 }

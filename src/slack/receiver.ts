@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Logger, Receiver, ReceiverEvent } from '@slack/bolt';
 import { send, sendJson } from '../http/respond.js';
+import { currentRequest, noteOutcome, noteSlackCommand } from '../observability/request-context.js';
 import { requestIdFrom } from '../observability/request-id.js';
 import { shorten } from '../text/shorten.js';
 import { ephemeral, somethingWentWrong } from './format.js';
@@ -85,10 +86,14 @@ function dispatch(receiver: ReceiverState, rawBody: Buffer, request: IncomingMes
       return;
     }
     receiver.logger.info(`Refused a request to ${SLACK_EVENTS_PATH}: ${check.error}`);
+    noteOutcome('refused_signature');
     send(response, 401, 'The request signature could not be verified.');
     return;
   }
   const parsed = parseBody(contentType, rawBody);
+  if (typeof parsed !== 'string' && typeof parsed.command === 'string') {
+    noteSlackCommand(parsed.command, typeof parsed.team_id === 'string' ? parsed.team_id : undefined);
+  }
   if (typeof parsed === 'string') {
     send(response, parsed === 'unsupported' ? 415 : 400, `Malformed request body: ${parsed}.`);
   } else if (parsed.ssl_check !== undefined) {
@@ -110,7 +115,8 @@ async function processEvent(
     send(response, 503, 'The app is starting.');
     return;
   }
-  const requestId = requestIdFrom(headerValue(request, 'x-request-id'));
+  // The access log's id when it runs, so the apology and the log line name the same request.
+  const requestId = currentRequest()?.requestId ?? requestIdFrom(headerValue(request, 'x-request-id'));
   const answer = createAnswer(response, logger);
   const event: ReceiverEvent = {
     body,
