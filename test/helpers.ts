@@ -283,6 +283,8 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+const UNSHED_LOAD = { maxInFlight: 10_000, cpuShare: 1, cpuBurstMs: 60_000 } as const;
+
 /** Builds the real app (real receiver, real Bolt, real HTTP server) on a free port. */
 export async function startTestApp(
   options: {
@@ -302,7 +304,9 @@ export async function startTestApp(
     catalog: options.catalog ?? (await testCatalog()),
     fortunes: options.fortunes,
     logger,
-    httpLimits: options.httpLimits,
+    // Load shedding is out of reach unless a test sets it: suites fire web requests far faster than people do,
+    // and a slow machine would turn that into 503s (as the per-client limit is off in testConfig).
+    httpLimits: { load: UNSHED_LOAD, ...options.httpLimits },
   });
   const address: AddressInfo = await app.start(0);
   return { app, baseUrl: `http://127.0.0.1:${address.port}`, logger, store, stop: () => app.stop() };
