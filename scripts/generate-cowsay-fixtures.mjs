@@ -10,7 +10,7 @@
  * is cowsay under another name: it draws a thought balloon because its $0 contains "think").
  *
  * Filled text is single-paragraph only: the original reflows line breaks into one paragraph, we keep them
- * (PRODUCT.md, /cowsay). Wide characters only appear in text that fits on one line, where wrapping by
+ * (README, /cowsay). Wide characters only appear in text that fits on one line, where wrapping by
  * characters (the original) and by display columns (us) agree. With -n the original keeps the lines as we do,
  * so a few -n cases have several; none ends in blank lines (we drop those) or puts a tab after a wide
  * character (the original finds the tab stop by characters, we by columns). The inputs come from a seeded

@@ -1,5 +1,5 @@
 /**
- * `npm run slash`: one command from the arguments, or a REPL over standard input (the seed's chat client,
+ * `npm run slash`: one command from the arguments, or a REPL over standard input (like the original chat client,
  * `while True: post(input(": "))`), which also reads piped input. Streams and settings are passed in, so
  * tests drive it exactly as the terminal does.
  */

@@ -2,7 +2,7 @@
  * The local slash client: sends a slash command to the running app exactly as Slack would (the same form
  * fields, `&`, `<`, `>` encoded as entities, signed with the signing secret) and reads the reply back the
  * way a Slack user would see it. It is how a newcomer tries the app without a Slack workspace, and it is
- * the seed's chat client too: a line without a leading `/` goes to `/chat`.
+ * the original chat client too: a line without a leading `/` goes to `/chat`.
  * https://docs.slack.dev/interactivity/implementing-slash-commands
  */
 import { randomBytes } from 'node:crypto';
@@ -53,7 +53,7 @@ export const DEFAULT_CHANNEL_ID = 'CLOCALCHAN';
 
 /**
  * Splits `/cowsay -f dragon hello` into command and text. A line without a leading `/` is a `/chat`
- * message, like the seed's chat client; `undefined` for a blank line or a malformed command name.
+ * message, like the original chat client; `undefined` for a blank line or a malformed command name.
  */
 export function parseCommandLine(line: string): SlashCommandLine | undefined {
   const trimmed = line.trim();

@@ -3,7 +3,7 @@
  * paragraph with Text::Wrap at `-W` columns: white space runs collapse to one space, lines hold at most
  * W − 1 columns and break at spaces, and a word longer than a line is cut at the line's end.
  *
- * Where we part from it, on purpose (see PRODUCT.md, /cowsay):
+ * Where we part from it, on purpose (the README's /cowsay section lists them):
  * - the user's line breaks are kept (the original reflows all lines into one paragraph);
  * - lines are measured in display columns, not characters, so wide characters never overflow;
  * - a grapheme cluster (an emoji with modifiers, a flag, a letter with accents) is never split.

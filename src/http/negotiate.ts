@@ -1,5 +1,5 @@
 /**
- * Content negotiation for `GET /say`, as the seed service did it: `text/plain` gets the raw cow,
+ * Content negotiation for `GET /say`, as the original Cowsay as a Service did it: `text/plain` gets the raw cow,
  * `application/json` gets `{"message": [lines…]}`, and anything else (a browser, `*\/*`, no header) gets
  * HTML. Only an explicit mention selects text or JSON, so wildcards never turn a browser's request into
  * plain text; among explicit mentions the highest `q` wins, and on a tie the one listed first.

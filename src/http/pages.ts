@@ -1,5 +1,5 @@
 /**
- * The two HTML pages: the index (the seed's front page: a cow, what this is, the routes and commands) and
+ * The two HTML pages: the index (a cow, what this is, the routes and commands) and
  * the `/say` page (the cow in an escaped `<pre>`). Every value is interpolated through the `html` tag,
  * which escapes it.
  */

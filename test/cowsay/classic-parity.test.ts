@@ -1,5 +1,5 @@
 /**
- * Layout parity with the classic cowsay (PRODUCT.md, /cowsay): every case in fixtures/classic-cowsay.json is
+ * Layout parity with the classic cowsay (see the README, /cowsay): every case in fixtures/classic-cowsay.json is
  * what Debian's cowsay printed (scripts/generate-cowsay-fixtures.mjs), and our renderer must print the same,
  * trailing white space on each line aside. Runs from the fixtures alone, so it needs no cowsay installed.
  */

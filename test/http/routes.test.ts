@@ -102,7 +102,7 @@ describe('GET /say', () => {
     expect(response.text).toBe(`${COWS.hello}\n`);
   });
 
-  it("negotiates application/json: the seed service's {message: [lines]}", async () => {
+  it("negotiates application/json: the original service's {message: [lines]}", async () => {
     const response = await get('/say/hello', 'application/json');
     expect(response.status).toBe(200);
     expectSafeHeaders(response, 'application/json; charset=utf-8');
